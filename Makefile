@@ -1,0 +1,70 @@
+# Two commands on a fresh machine: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+DEV := DJANGO_SETTINGS_MODULE=camreg.settings.development
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-postgres setup setup-dev static chromium lint bench lock clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.runtime node_modules/.installed static
+
+setup-dev: $(VENV)/.dev node_modules/.installed static
+
+# Translations and static files (front-end packages come from node_modules).
+static:
+	$(PY) manage.py compile_translations
+	$(DEV) $(PY) manage.py collectstatic --noinput --verbosity 0
+
+run: setup
+	mkdir -p var
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py createcachetable
+	$(DEV) $(PY) manage.py load_demo
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(DEV) $(BIN)/honcho start --port $(PORT) --procfile Procfile
+
+# Browser tests drive Debian's chromium; install it when missing and allowed to.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "NOTE: browser tests need Debian's chromium (sudo apt-get install chromium); they are skipped without it."; fi; \
+	fi
+
+test: setup-dev chromium
+	$(BIN)/pytest -n 2 --dist loadgroup -q
+
+test-postgres: setup-dev chromium
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist loadgroup -q
+
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: setup-dev
+	$(PY) bench/registration.py --json
+
+# Re-pin every dependency from requirements*.in (needs network access to PyPI).
+lock:
+	rm -rf /tmp/camreg-lock && $(PYTHON) -m venv /tmp/camreg-lock
+	/tmp/camreg-lock/bin/pip install --quiet -r requirements.in
+	/tmp/camreg-lock/bin/pip freeze --all | grep -vE '^(pip|setuptools|wheel)==' > requirements.txt
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

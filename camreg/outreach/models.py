@@ -1,0 +1,65 @@
+"""The outbox: every email the product sends is stored here first, then delivered."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# What replaces a redacted subject and body.
+ERASED = "[erased]"
+
+
+class OutboxStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class OutboxMessage(models.Model):
+    """One email, rendered when queued, delivered by the worker (see services.deliver)."""
+
+    registrant = models.ForeignKey(
+        "registry.Registrant",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outbox_messages",
+    )
+    # The template key, e.g. "verify_email" (outreach/email/<template>.txt).
+    template = models.CharField(max_length=100)
+    language = models.CharField(max_length=10)
+    to_address = models.EmailField(max_length=254, blank=True)
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=12, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When a worker claimed the message; a claim older than the stale limit is requeued.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # The Message-ID header, "<...@domain>", the same on every attempt.
+    message_id = models.CharField(max_length=255, unique=True)
+    # Erase the address and contents once sent (the goodbye email after leaving).
+    redact_after_send = models.BooleanField(default=False)
+    redacted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outreach_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Outbox message {self.pk}"
+
+    @property
+    def is_redacted(self) -> bool:
+        return self.redacted_at is not None

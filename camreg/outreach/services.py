@@ -1,0 +1,384 @@
+"""Email for the whole product: queue, deliver, retry, erase.
+
+Every email goes through `queue_email`. It renders the message in the recipient's
+language, stores it in the outbox and enqueues its delivery task in the caller's
+transaction: with the database task backend the task row commits or rolls back
+together with the message (a transactional outbox), so an email is never sent for
+work that was rolled back, and never lost for work that was committed.
+
+`deliver` claims a message with a conditional UPDATE (queued -> sending), so two
+workers never send the same message. A failed attempt goes back to the queue with
+an exponential back-off; `deliver_due` (run every few seconds by the scheduler)
+sends what has come due and requeues messages whose worker stopped mid-send.
+Delivery is at least once: if a worker dies after the mail server accepted a
+message but before it was marked sent, the message goes out again with the same
+Message-ID header, which lets mail systems recognise the duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+from datetime import timedelta
+from email.utils import parseaddr
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, make_msgid
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from camreg.agency import services as agency_services
+
+from .models import ERASED, OutboxMessage, OutboxStatus
+
+if TYPE_CHECKING:
+    from camreg.registry.models import Registrant
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE_DIR = "outreach/email"
+# A message claimed by a worker for longer than this is assumed abandoned.
+STALE_SENDING_AFTER = timedelta(minutes=15)
+# Retry delays: 1, 2, 4, 8 ... minutes, never more than 6 hours, plus up to 10 % jitter.
+RETRY_BASE_DELAY = timedelta(minutes=1)
+RETRY_MAX_DELAY = timedelta(hours=6)
+RETRY_JITTER = 0.1
+# How many messages one deliver_due run sends at most; the next run takes the rest.
+DELIVER_DUE_BATCH = 200
+MAX_ERROR_LENGTH = 2000
+
+UNSENT = (OutboxStatus.QUEUED, OutboxStatus.SENDING)
+FINISHED = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.CANCELLED)
+
+
+# Queueing -------------------------------------------------------------------------
+
+
+def render_email(*, template: str, context: dict[str, Any], language: str) -> dict[str, str]:
+    """Subject, text and HTML body of `template` in `language`.
+
+    The context gets `agency` (the agency of this installation) and `site_url`
+    (the public address, without a trailing slash) added.
+    """
+    full_context = {
+        **context,
+        "agency": agency_services.current(),
+        "site_url": settings.SITE_URL,
+    }
+    with translation.override(_supported_language(language)):
+        subject = render_to_string(f"{TEMPLATE_DIR}/{template}.subject.txt", full_context)
+        body_text = render_to_string(f"{TEMPLATE_DIR}/{template}.txt", full_context)
+        body_html = render_to_string(f"{TEMPLATE_DIR}/{template}.html", full_context)
+    return {
+        # A header is one line: newlines in a subject would be rejected (or worse).
+        "subject": " ".join(subject.split()),
+        "body_text": _tidy_text(body_text),
+        "body_html": body_html.strip() + "\n",
+    }
+
+
+def queue_email(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    language: str,
+    registrant: Registrant | None = None,
+    redact_after_send: bool = False,
+) -> OutboxMessage:
+    """Render and store an email, and enqueue its delivery.
+
+    Safe inside `transaction.atomic()`: the message and its delivery task are
+    written in the caller's transaction. `redact_after_send` erases the address and
+    contents as soon as the message has gone (for the goodbye email).
+    """
+    to = to.strip()
+    if not to or "@" not in to:
+        raise ValueError("queue_email needs a recipient email address.")
+    language = _supported_language(language)
+    rendered = render_email(template=template, context=context, language=language)
+    message = OutboxMessage.objects.create(
+        registrant=registrant,
+        template=template,
+        language=language,
+        to_address=to,
+        redact_after_send=redact_after_send,
+        message_id=_new_message_id(),
+        next_attempt_at=timezone.now(),
+        **rendered,
+    )
+    from . import tasks
+
+    tasks.deliver_message.enqueue(message.pk)
+    return message
+
+
+def queue_email_to_registrant(
+    registrant: Registrant,
+    *,
+    template: str,
+    context: dict[str, Any],
+    redact_after_send: bool = False,
+) -> OutboxMessage:
+    """`queue_email` to a registrant's address, in the registrant's language."""
+    return queue_email(
+        to=registrant.email,
+        template=template,
+        context=context,
+        language=registrant.language,
+        registrant=registrant,
+        redact_after_send=redact_after_send,
+    )
+
+
+# Delivery -------------------------------------------------------------------------
+
+
+def deliver(message_id: int) -> None:
+    """Send the outbox message with primary key `message_id` if it is due.
+
+    Does nothing when the message is not queued, not due yet, or another worker
+    has claimed it. Failures are recorded on the message and retried later.
+    """
+    _deliver(message_id)
+
+
+def deliver_due() -> int:
+    """Send every queued message that has come due; return how many were sent.
+
+    Messages stuck in "sending" (their worker stopped) are requeued first.
+    """
+    now = timezone.now()
+    due = list(
+        OutboxMessage.objects.filter(status=OutboxStatus.QUEUED, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:DELIVER_DUE_BATCH]
+    )
+    return sum(1 for pk in due if _deliver(pk))
+
+
+def requeue_stale(*, now=None) -> int:
+    """Put messages claimed longer than STALE_SENDING_AFTER ago back in the queue.
+
+    The lost attempt counts, so a message that keeps killing its worker still
+    ends up failed after OUTBOX_MAX_ATTEMPTS.
+    """
+    now = now or timezone.now()
+    stale = OutboxMessage.objects.filter(
+        status=OutboxStatus.SENDING, claimed_at__lte=now - STALE_SENDING_AFTER
+    )
+    error = "The worker stopped while sending; requeued."
+    failed = stale.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS - 1).update(
+        status=OutboxStatus.FAILED,
+        attempts=F("attempts") + 1,
+        last_error=error,
+        claimed_at=None,
+    )
+    requeued = stale.update(
+        status=OutboxStatus.QUEUED,
+        attempts=F("attempts") + 1,
+        last_error=error,
+        next_attempt_at=now,
+        claimed_at=None,
+    )
+    if failed or requeued:
+        logger.warning("Outbox: %d stale message(s) requeued, %d failed", requeued, failed)
+    if failed:
+        _redact_finished_if_asked()
+    return requeued
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt (1 -> about a minute)."""
+    exponent = max(attempts - 1, 0)
+    # 2**9 minutes already exceeds the cap; avoid huge numbers for large exponents.
+    delay = RETRY_BASE_DELAY * (2 ** min(exponent, 16))
+    delay = min(delay, RETRY_MAX_DELAY)
+    return delay + delay * random.uniform(0, RETRY_JITTER)
+
+
+def _deliver(pk: int) -> bool:
+    now = timezone.now()
+    claimed = OutboxMessage.objects.filter(
+        pk=pk, status=OutboxStatus.QUEUED, next_attempt_at__lte=now
+    ).update(status=OutboxStatus.SENDING, claimed_at=now)
+    if not claimed:
+        return False
+    message = OutboxMessage.objects.get(pk=pk)
+    try:
+        _send(message)
+    except Exception as exc:  # noqa: BLE001 - any failure of the mail system is retried
+        _record_failure(message, exc)
+        return False
+    _record_success(message)
+    return True
+
+
+def _send(message: OutboxMessage) -> None:
+    agency = agency_services.current()
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_address],
+        reply_to=[agency.contact_email] if agency.contact_email else None,
+        headers={
+            "Message-ID": message.message_id,
+            "Content-Language": message.language,
+            # Tells vacation responders and the like not to answer automatically.
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    email.send(fail_silently=False)
+
+
+def _record_success(message: OutboxMessage) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        # Only a message still claimed by us: one cancelled meanwhile stays cancelled.
+        updated = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.SENT,
+            sent_at=now,
+            attempts=F("attempts") + 1,
+            last_error="",
+            claimed_at=None,
+        )
+        if updated:
+            _redact(OutboxMessage.objects.filter(pk=message.pk, redact_after_send=True), now=now)
+    logger.info("Outbox: message %s (%s) sent", message.pk, message.template)
+
+
+def _record_failure(message: OutboxMessage, exc: Exception) -> None:
+    now = timezone.now()
+    attempts = message.attempts + 1
+    error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]
+    if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        status, next_attempt_at = OutboxStatus.FAILED, message.next_attempt_at
+    else:
+        status, next_attempt_at = OutboxStatus.QUEUED, now + retry_delay(attempts)
+    with transaction.atomic():
+        updated = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING).update(
+            status=status,
+            attempts=attempts,
+            last_error=error,
+            next_attempt_at=next_attempt_at,
+            claimed_at=None,
+        )
+        if updated and status == OutboxStatus.FAILED:
+            _redact(OutboxMessage.objects.filter(pk=message.pk, redact_after_send=True), now=now)
+    # The address and contents stay out of the log; the message keeps the details.
+    logger.warning(
+        "Outbox: message %s (%s) attempt %d failed (%s)%s",
+        message.pk,
+        message.template,
+        attempts,
+        type(exc).__name__,
+        ", giving up" if status == OutboxStatus.FAILED else f", retry at {next_attempt_at}",
+    )
+    if updated and status == OutboxStatus.QUEUED:
+        _schedule_retry(message.pk, next_attempt_at)
+
+
+def _schedule_retry(pk: int, when) -> None:
+    """Enqueue a deferred delivery where the task backend can defer.
+
+    Otherwise (and as a safety net anyway) the periodic deliver_due picks it up.
+    """
+    from . import tasks
+
+    backend = tasks.deliver_message.get_backend()
+    if not backend.supports_defer:
+        return
+    try:
+        tasks.deliver_message.using(run_after=when).enqueue(pk)
+    except Exception:  # noqa: BLE001 - deliver_due retries it anyway
+        logger.exception("Outbox: could not enqueue the retry of message %s", pk)
+
+
+# Erasure --------------------------------------------------------------------------
+
+
+def forget_registrant(registrant: Registrant, *, keep_unsent: bool = False) -> int:
+    """Erase the registrant's email from the outbox; return how many messages changed.
+
+    Messages already sent, failed or cancelled are redacted at once and detached
+    from the registrant. Unsent messages are cancelled and redacted, unless
+    `keep_unsent`: then they still go out and are redacted right after (the goodbye
+    email after leaving). Messages queued to the registrant's address without a
+    link to any registrant are included. Call it before the registrant's email
+    address is erased.
+    """
+    now = timezone.now()
+    mine = Q(registrant=registrant)
+    if registrant.email:
+        mine |= Q(registrant__isnull=True, to_address__iexact=registrant.email)
+    messages = OutboxMessage.objects.filter(mine)
+    with transaction.atomic():
+        count = messages.count()
+        if keep_unsent:
+            messages.filter(status__in=UNSENT).update(redact_after_send=True)
+        else:
+            # A message being sent right now is cancelled too: the worker only
+            # marks a message sent while it is still "sending", so it stays cancelled.
+            messages.filter(status__in=UNSENT).update(
+                status=OutboxStatus.CANCELLED, claimed_at=None
+            )
+        _redact(messages.filter(status__in=FINISHED), now=now)
+    return count
+
+
+def _redact(messages, *, now) -> None:
+    """Replace address and contents of `messages` by the erased marker, and detach them."""
+    messages.filter(redacted_at__isnull=False).update(registrant=None)
+    messages.filter(redacted_at__isnull=True).update(
+        to_address="",
+        subject=ERASED,
+        body_text=ERASED,
+        body_html="",
+        last_error="",
+        registrant=None,
+        redacted_at=now,
+    )
+
+
+def _redact_finished_if_asked() -> None:
+    _redact(
+        OutboxMessage.objects.filter(
+            status__in=FINISHED, redact_after_send=True, redacted_at__isnull=True
+        ),
+        now=timezone.now(),
+    )
+
+
+# Helpers --------------------------------------------------------------------------
+
+
+def _supported_language(language: str | None) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language in codes:
+        return language
+    base = (language or "").split("-")[0].lower()
+    return base if base in codes else settings.LANGUAGE_CODE
+
+
+def _new_message_id() -> str:
+    sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    domain = sender.rpartition("@")[2] or "camreg.invalid"
+    return make_msgid(domain=domain)
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _tidy_text(text: str) -> str:
+    """Trailing spaces off, at most one blank line in a row (template tags leave gaps)."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    # "-- " (with its space) marks the signature for mail programs.
+    lines = ["-- " if line == "--" else line for line in lines]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip() + "\n"

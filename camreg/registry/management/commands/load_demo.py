@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from camreg.geo import demo as geo_demo
+from camreg.registry import demo
+from camreg.registry.models import Registrant
+
+
+class Command(BaseCommand):
+    help = "Load demo data into an empty development database (refused outside demo mode)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, default=300)
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_MODE:
+            raise CommandError("Demo data is only loaded when DEMO_MODE is on (development).")
+        geo_demo.load_demo_address_points()
+        if Registrant.objects.exists():
+            self.stdout.write("Demo data: the database already has registrations; nothing loaded.")
+        else:
+            created = demo.load(count=options["count"])
+            self.stdout.write(f"Demo data: {created} registrations loaded.")
+        demo.ensure_staff_account()
+        url = f"http://127.0.0.1:{self._port()}"
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\n  Camera registry (demo) starting at "
+                f"{url}/\n"
+                f"  Staff sign-in: {url}/staff/sign-in/  "
+                f"{demo.DEMO_STAFF_EMAIL} / {demo.DEMO_STAFF_PASSWORD}\n"
+                f"  Emails sent by the app: {url}/dev/mailbox/\n"
+            )
+        )
+
+    @staticmethod
+    def _port() -> str:
+        import os
+
+        return os.environ.get("PORT", "8000")

@@ -1,0 +1,570 @@
+"""Every operation on registrants, sites, cameras, terms and consent.
+
+Views, commands, tasks and (later) the API call these functions; they hold the rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from camreg.agency import services as agency_services
+from camreg.agency.models import ConfirmMode
+from camreg.geo import services as geo_services
+from camreg.geo.geocoders import AddressQuery
+from camreg.outreach import services as outreach
+
+from . import photos
+from .models import (
+    AccessToken,
+    Camera,
+    Consent,
+    LeaveReason,
+    Registrant,
+    RegistrationStatus,
+    Site,
+    TermsText,
+    TermsVersion,
+    TokenPurpose,
+)
+
+logger = logging.getLogger(__name__)
+
+CONTACT_FIELDS = (
+    "kind",
+    "business_name",
+    "name",
+    "email",
+    "phone",
+    "alternate_phone",
+    "onsite_contact_name",
+    "onsite_contact_phone",
+    "preferred_contact",
+    "contact_hours",
+    "language",
+)
+CAMERA_FIELDS = (
+    "label",
+    "location_description",
+    "direction",
+    "field_of_view",
+    "range_m",
+    "coverage",
+    "placement",
+    "recording_mode",
+    "retention_days",
+    "system_type",
+    "brand",
+    "owner_can_export",
+)
+# States in which a registrant can ask for a management link and use the portal.
+MANAGEABLE = (
+    RegistrationStatus.PENDING_REVIEW,
+    RegistrationStatus.ACTIVE,
+    RegistrationStatus.LAPSED,
+)
+
+
+class TokenInvalid(Exception):
+    """The link is unknown, used, expired, or for something else."""
+
+
+@dataclass
+class Client:
+    """Where a request came from, for consent records."""
+
+    ip: str | None = None
+    user_agent: str = ""
+    language: str = "en"
+
+
+# Terms -------------------------------------------------------------------------------
+
+
+def current_terms() -> TermsVersion | None:
+    return (
+        TermsVersion.objects.filter(published_at__isnull=False)
+        .order_by("-number")
+        .prefetch_related("texts")
+        .first()
+    )
+
+
+def terms_text(version: TermsVersion | None, language: str) -> TermsText | None:
+    if version is None:
+        return None
+    texts = {t.language: t for t in version.texts.all()}
+    return texts.get(language) or texts.get(settings.LANGUAGE_CODE)
+
+
+def needs_terms_acceptance(registrant: Registrant) -> bool:
+    terms = current_terms()
+    if terms is None:
+        return False
+    return not registrant.consents.filter(terms_version__number__gte=terms.number).exists()
+
+
+def accept_terms(registrant: Registrant, client: Client) -> Consent:
+    terms = current_terms()
+    if terms is None:
+        raise ValueError("No terms version is published.")
+    return Consent.objects.create(
+        registrant=registrant,
+        terms_version=terms,
+        accepted_at=timezone.now(),
+        ip_address=client.ip,
+        user_agent=client.user_agent[:500],
+        language=client.language,
+    )
+
+
+# Locating sites ------------------------------------------------------------------------
+
+
+class SiteLocationError(Exception):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def locate_site(site: dict) -> tuple[float, float, str]:
+    """Where a site is: the registrant's pin if they placed it, else the geocoder's answer.
+
+    Raises SiteLocationError when the address cannot be found (the registrant places the
+    pin or types coordinates) or lies outside the agency's jurisdiction.
+    """
+    lat, lon = site.get("latitude"), site.get("longitude")
+    if site.get("pin_placed") and lat is not None and lon is not None:
+        source = "pin"
+    else:
+        result = geo_services.geocode(
+            AddressQuery(
+                street_line=site["street"],
+                city=site["city"],
+                postcode=site["postcode"],
+                unit=site.get("unit") or "",
+            )
+        )
+        if result is not None:
+            lat, lon, source = result.latitude, result.longitude, result.source
+        elif lat is not None and lon is not None:
+            source = "pin"
+        else:
+            raise SiteLocationError(
+                "street",
+                _(
+                    "We could not find this address on our map. Check the street, city and "
+                    "ZIP code, or place the pin on the map (or enter the latitude and "
+                    "longitude below)."
+                ),
+            )
+    agency = agency_services.current()
+    if not agency_services.contains(lat, lon, agency):
+        raise SiteLocationError(
+            "street",
+            _(
+                "This address is outside %(area)s, so the %(agency)s cannot register it. "
+                "Please contact the police department or sheriff's office that serves this "
+                "address; many run a similar program."
+            )
+            % {"area": agency.jurisdiction_name, "agency": agency.name},
+        )
+    return lat, lon, source
+
+
+# Tokens ------------------------------------------------------------------------------
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(registrant: Registrant, purpose: str, lifetime: timedelta) -> str:
+    raw = secrets.token_urlsafe(32)
+    AccessToken.objects.create(
+        registrant=registrant,
+        purpose=purpose,
+        token_hash=_hash(raw),
+        expires_at=timezone.now() + lifetime,
+    )
+    return raw
+
+
+def peek_token(raw: str, purpose: str) -> AccessToken:
+    """The token, if it could still be used; does not use it up."""
+    if not raw or len(raw) > 100:
+        raise TokenInvalid
+    token = (
+        AccessToken.objects.select_related("registrant")
+        .filter(token_hash=_hash(raw), purpose=purpose)
+        .first()
+    )
+    if token is None or token.used_at is not None or token.expires_at <= timezone.now():
+        raise TokenInvalid
+    return token
+
+
+def consume_token(raw: str, purpose: str) -> Registrant:
+    """Use a single-use token; raise TokenInvalid if it cannot be used."""
+    token = peek_token(raw, purpose)
+    used = AccessToken.objects.filter(pk=token.pk, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
+    if not used:  # someone else used it a moment ago
+        raise TokenInvalid
+    return token.registrant
+
+
+def _link(name: str, raw: str) -> str:
+    return settings.SITE_URL + reverse(name, kwargs={"token": raw})
+
+
+# Registration --------------------------------------------------------------------------
+
+
+@dataclass
+class PreparedCamera:
+    data: dict
+    photo_jpeg: bytes | None = None
+
+
+def _apply_camera(camera: Camera, data: dict) -> None:
+    for name in CAMERA_FIELDS:
+        setattr(camera, name, data[name])
+    camera.coverage = sorted(set(data.get("coverage") or []))
+
+
+def _store_photo(camera: Camera, jpeg: bytes | None, stored: list[str]) -> None:
+    if jpeg is not None:
+        old = camera.photo
+        camera.photo = photos.store(jpeg)
+        stored.append(camera.photo)
+        if old:
+            transaction.on_commit(lambda: photos.delete(old))
+
+
+def _cleanup_on_rollback(stored: list[str]) -> None:
+    for name in stored:
+        try:
+            photos.delete(name)
+        except OSError:
+            logger.warning("could not delete photo %s after a failed save", name)
+
+
+def register(contact: dict, sites: list[dict], client: Client) -> Registrant:
+    """Store a new registration (unverified) and send the verification email.
+
+    `sites` are cleaned site dicts with "latitude", "longitude", "location_source" set by
+    locate_site and "cameras": a list of cleaned camera dicts with optional "photo_jpeg".
+    All or nothing: one transaction; photos written first are removed if it fails.
+    """
+    terms = current_terms()
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            registrant = Registrant.objects.create(
+                **{name: contact[name] for name in CONTACT_FIELDS},
+                status=RegistrationStatus.UNVERIFIED,
+            )
+            _save_sites(registrant, sites, stored)
+            if terms is not None:
+                Consent.objects.create(
+                    registrant=registrant,
+                    terms_version=terms,
+                    accepted_at=timezone.now(),
+                    ip_address=client.ip,
+                    user_agent=client.user_agent[:500],
+                    language=client.language,
+                )
+            _send_verification(registrant)
+    except Exception:
+        _cleanup_on_rollback(stored)
+        raise
+    return registrant
+
+
+def _save_sites(registrant: Registrant, sites: list[dict], stored: list[str]) -> None:
+    cameras: list[Camera] = []
+    for site_data in sites:
+        site = Site.objects.create(
+            registrant=registrant,
+            label=site_data.get("label", ""),
+            street=site_data["street"],
+            unit=site_data.get("unit", ""),
+            city=site_data["city"],
+            postcode=site_data["postcode"],
+            latitude=site_data["latitude"],
+            longitude=site_data["longitude"],
+            location_source=site_data["location_source"],
+        )
+        for camera_data in site_data["cameras"]:
+            camera = Camera(site=site)
+            _apply_camera(camera, camera_data)
+            _store_photo(camera, camera_data.get("photo_jpeg"), stored)
+            cameras.append(camera)
+    Camera.objects.bulk_create(cameras)
+
+
+def _send_verification(registrant: Registrant) -> None:
+    hours = settings.VERIFICATION_LINK_HOURS
+    raw = issue_token(registrant, TokenPurpose.VERIFY_EMAIL, timedelta(hours=hours))
+    outreach.queue_email(
+        to=registrant.email,
+        template="verify_email",
+        context={"name": registrant.name, "link": _link("registry:verify", raw), "hours": hours},
+        language=registrant.language,
+        registrant=registrant,
+    )
+
+
+def verify_email(raw: str) -> Registrant:
+    """Follow a verification link: the registration goes to review, or is confirmed at once."""
+    with transaction.atomic():
+        registrant = consume_token(raw, TokenPurpose.VERIFY_EMAIL)
+        registrant = Registrant.objects.select_for_update().get(pk=registrant.pk)
+        if registrant.status != RegistrationStatus.UNVERIFIED:
+            return registrant
+        registrant.verified_at = timezone.now()
+        registrant.status = RegistrationStatus.PENDING_REVIEW
+        registrant.save(update_fields=["verified_at", "status", "updated_at"])
+        if agency_services.current().confirm_mode == ConfirmMode.AUTOMATIC:
+            confirm_registration(registrant)
+        else:
+            outreach.queue_email(
+                to=registrant.email,
+                template="registration_received",
+                context={"name": registrant.name},
+                language=registrant.language,
+                registrant=registrant,
+            )
+    return registrant
+
+
+def confirm_registration(registrant: Registrant) -> Registrant:
+    """Make a verified registration active and send the program's confirmation email."""
+    with transaction.atomic():
+        registrant = Registrant.objects.select_for_update().get(pk=registrant.pk)
+        if registrant.status not in (
+            RegistrationStatus.PENDING_REVIEW,
+            RegistrationStatus.LAPSED,
+            RegistrationStatus.ACTIVE,
+        ):
+            raise ValueError(f"A registration that is {registrant.status} cannot be confirmed.")
+        registrant.status = RegistrationStatus.ACTIVE
+        registrant.confirmed_at = timezone.now()
+        registrant.save(update_fields=["status", "confirmed_at", "updated_at"])
+        sites = list(registrant.sites.all())
+        outreach.queue_email(
+            to=registrant.email,
+            template="registration_confirmed",
+            context={
+                "name": registrant.name,
+                "manage_url": settings.SITE_URL + reverse("registry:manage-request"),
+                "sites": [{"address_line": s.address_line} for s in sites],
+                "camera_count": Camera.objects.filter(site__registrant=registrant).count(),
+            },
+            language=registrant.language,
+            registrant=registrant,
+        )
+    return registrant
+
+
+# Self-service ------------------------------------------------------------------------
+
+
+def send_manage_link(email: str) -> bool:
+    """Email a single-use management link if a registration with that address exists.
+
+    Returns whether a link was sent; callers must not reveal it to the person asking.
+    """
+    registrant = (
+        Registrant.objects.filter(email=email.strip().lower(), status__in=MANAGEABLE)
+        .order_by("-created_at")
+        .first()
+    )
+    if registrant is None:
+        return False
+    minutes = settings.MAGIC_LINK_MINUTES
+    with transaction.atomic():
+        raw = issue_token(registrant, TokenPurpose.MANAGE, timedelta(minutes=minutes))
+        outreach.queue_email(
+            to=registrant.email,
+            template="manage_link",
+            context={
+                "name": registrant.name,
+                "link": _link("registry:manage-link", raw),
+                "minutes": minutes,
+            },
+            language=registrant.language,
+            registrant=registrant,
+        )
+    return True
+
+
+def open_portal(raw: str) -> Registrant:
+    """Use a management link; the caller starts a portal session for the registrant."""
+    with transaction.atomic():
+        registrant = consume_token(raw, TokenPurpose.MANAGE)
+        if registrant.status not in MANAGEABLE:
+            raise TokenInvalid
+    return registrant
+
+
+def update_registration(registrant: Registrant, contact: dict, sites: list[dict]) -> Registrant:
+    """Replace the registrant's contact details, sites and cameras with the submitted ones.
+
+    Sites and cameras carry their "id" when they already exist; ids that do not belong to
+    this registrant are ignored (a new row is made instead). Existing rows left out are
+    deleted, with their photos.
+    """
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            registrant = Registrant.objects.select_for_update().get(pk=registrant.pk)
+            for name in CONTACT_FIELDS:
+                setattr(registrant, name, contact[name])
+            registrant.save()
+            existing_sites = {s.pk: s for s in registrant.sites.all()}
+            existing_cameras = {
+                c.pk: c for c in Camera.objects.filter(site__registrant=registrant)
+            }
+            kept_sites: set[int] = set()
+            kept_cameras: set[int] = set()
+            for site_data in sites:
+                site = existing_sites.get(site_data.get("id")) or Site(registrant=registrant)
+                for name in ("label", "street", "unit", "city", "postcode"):
+                    setattr(site, name, site_data.get(name) or "")
+                site.latitude = site_data["latitude"]
+                site.longitude = site_data["longitude"]
+                site.location_source = site_data["location_source"]
+                site.save()
+                kept_sites.add(site.pk)
+                for camera_data in site_data["cameras"]:
+                    camera = existing_cameras.get(camera_data.get("id")) or Camera()
+                    camera.site = site
+                    _apply_camera(camera, camera_data)
+                    if camera_data.get("remove_photo") and camera.photo:
+                        old = camera.photo
+                        camera.photo = ""
+                        transaction.on_commit(lambda old=old: photos.delete(old))
+                    _store_photo(camera, camera_data.get("photo_jpeg"), stored)
+                    camera.save()
+                    kept_cameras.add(camera.pk)
+            gone = [c for pk, c in existing_cameras.items() if pk not in kept_cameras]
+            for camera in gone:
+                if camera.photo:
+                    transaction.on_commit(lambda name=camera.photo: photos.delete(name))
+            Camera.objects.filter(pk__in=[c.pk for c in gone]).delete()
+            registrant.sites.exclude(pk__in=kept_sites).delete()
+    except Exception:
+        _cleanup_on_rollback(stored)
+        raise
+    return registrant
+
+
+def remove_all_sites(registrant: Registrant) -> None:
+    """'I moved' within the area: the old addresses and cameras go; new ones follow."""
+    with transaction.atomic():
+        names = list(
+            Camera.objects.filter(site__registrant=registrant)
+            .exclude(photo="")
+            .values_list("photo", flat=True)
+        )
+        registrant.sites.all().delete()
+        transaction.on_commit(lambda: [photos.delete(n) for n in names])
+
+
+def leave(registrant: Registrant, reason: str = LeaveReason.LEFT) -> Registrant:
+    """Leave the program: erase personal data now, keep a tombstone, say goodbye.
+
+    Names, email, phones, addresses, cameras and photos are erased; consent records keep
+    the version and time but lose IP and browser. Earlier emails are redacted; the goodbye
+    email is redacted as soon as it has been sent.
+    """
+    if reason not in LeaveReason.values:
+        reason = LeaveReason.LEFT
+    with transaction.atomic():
+        registrant = Registrant.objects.select_for_update().get(pk=registrant.pk)
+        if registrant.status == RegistrationStatus.LEFT:
+            return registrant
+        email, name, language = registrant.email, registrant.name, registrant.language
+        photo_names = list(
+            Camera.objects.filter(site__registrant=registrant)
+            .exclude(photo="")
+            .values_list("photo", flat=True)
+        )
+        outreach.forget_registrant(registrant, keep_unsent=False)
+        goodbye = outreach.queue_email(
+            to=email,
+            template="goodbye",
+            context={"name": name},
+            language=language,
+            registrant=registrant,
+        )
+        _erase(registrant)
+        registrant.status = RegistrationStatus.LEFT
+        registrant.left_at = timezone.now()
+        registrant.leave_reason = reason
+        registrant.save()
+        outreach.forget_registrant(registrant, keep_unsent=True)
+        transaction.on_commit(lambda: [photos.delete(n) for n in photo_names])
+        logger.info("registrant %s left the program (outbox message %s)", registrant.pk, goodbye.pk)
+    return registrant
+
+
+def _erase(registrant: Registrant) -> None:
+    for name in (
+        "business_name",
+        "name",
+        "email",
+        "phone",
+        "alternate_phone",
+        "onsite_contact_name",
+        "onsite_contact_phone",
+        "contact_hours",
+    ):
+        setattr(registrant, name, "")
+    registrant.sites.all().delete()
+    registrant.tokens.all().delete()
+    registrant.consents.update(ip_address=None, user_agent="")
+
+
+def purge_unverified(now=None) -> int:
+    """Delete registrations whose email was never verified within the purge period."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.UNVERIFIED_PURGE_DAYS)
+    count = 0
+    stale = Registrant.objects.filter(
+        status=RegistrationStatus.UNVERIFIED, created_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    for pk in list(stale.iterator()):
+        with transaction.atomic():
+            registrant = (
+                Registrant.objects.select_for_update()
+                .filter(pk=pk, status=RegistrationStatus.UNVERIFIED)
+                .first()
+            )
+            if registrant is None:
+                continue
+            photo_names = list(
+                Camera.objects.filter(site__registrant=registrant)
+                .exclude(photo="")
+                .values_list("photo", flat=True)
+            )
+            outreach.forget_registrant(registrant, keep_unsent=False)
+            registrant.delete()
+            transaction.on_commit(lambda names=photo_names: [photos.delete(n) for n in names])
+            count += 1
+    if count:
+        logger.info("purged %d unverified registrations", count)
+    return count

@@ -1,0 +1,373 @@
+"""Public registration and self-service pages. Thin: parse, call services, render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from camreg.web.http import client_ip, rate_limited
+
+from . import photos, services
+from . import portal as portal_session
+from .forms import LeaveForm, ManageRequestForm, MovedForm, RegistrationForm
+from .models import Camera, Registrant, RegistrationStatus
+from .validators import format_phone
+
+
+def _client(request: HttpRequest) -> services.Client:
+    return services.Client(
+        ip=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        language=request.LANGUAGE_CODE,
+    )
+
+
+def _posted(request: HttpRequest):
+    """The submitted data on POST (even when empty), None on GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _too_many(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    context["rate_limited"] = True
+    return render(request, template, context, status=429)
+
+
+def _prepare_sites(form: RegistrationForm) -> list[dict] | None:
+    """Locate every site and re-encode every photo; put problems on the right fields."""
+    payloads = form.site_payloads()
+    ok = True
+    for block, site in zip(form.sites, payloads, strict=True):
+        try:
+            lat, lon, source = services.locate_site(site)
+        except services.SiteLocationError as exc:
+            block.form.add_error(exc.field, exc.message)
+            block.location_error = exc.message
+            ok = False
+        else:
+            site.update(latitude=lat, longitude=lon, location_source=source)
+        for camera_form, camera in zip(block.cameras, site["cameras"], strict=True):
+            upload = camera.pop("photo", None)
+            camera["photo_jpeg"] = None
+            if upload:
+                try:
+                    camera["photo_jpeg"] = photos.reencode(upload)
+                except ValidationError as exc:
+                    camera_form.add_error("photo", exc.messages[0])
+                    ok = False
+    return payloads if ok else None
+
+
+def _register_context(request: HttpRequest, form: RegistrationForm) -> dict:
+    terms = services.current_terms()
+    return {
+        "form": form,
+        "errors": form.error_summary(),
+        "terms_version": terms,
+        "terms_text": services.terms_text(terms, request.LANGUAGE_CODE),
+        "is_edit": not form.with_terms,
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, request.FILES)
+        if not form.is_structure_change and rate_limited(
+            request, "register-ip", settings.RATE_LIMIT_REGISTER_PER_IP
+        ):
+            return _too_many(request, "registry/register.html", _register_context(request, form))
+        if form.is_valid():
+            if form.honeypot_filled:  # a bot: look like success, store nothing
+                return redirect("registry:register-sent")
+            sites = _prepare_sites(form)
+            if sites is not None:
+                registrant = services.register(
+                    form.contact.cleaned_data, sites, _client(request)
+                )
+                request.session["registered_email"] = registrant.email
+                return redirect("registry:register-sent")
+    else:
+        form = RegistrationForm(initial={"contact": {"language": request.LANGUAGE_CODE}})
+    status = 400 if form.error_summary() else 200
+    return render(request, "registry/register.html", _register_context(request, form), status=status)
+
+
+@require_http_methods(["GET"])
+def register_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "registry/register_sent.html",
+        {
+            "email": request.session.get("registered_email", ""),
+            "hours": settings.VERIFICATION_LINK_HOURS,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (so mail scanners cannot use the link up); POST verifies."""
+    if request.method == "GET":
+        try:
+            services.peek_token(token, "verify_email")
+        except services.TokenInvalid:
+            return render(request, "registry/link_invalid.html", {"kind": "verify"}, status=410)
+        return render(request, "registry/verify.html")
+    try:
+        registrant = services.verify_email(token)
+    except services.TokenInvalid:
+        return render(request, "registry/link_invalid.html", {"kind": "verify"}, status=410)
+    return render(
+        request,
+        "registry/verified.html",
+        {"active": registrant.status == RegistrationStatus.ACTIVE},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage_request(request: HttpRequest) -> HttpResponse:
+    form = ManageRequestForm(_posted(request))
+    if request.method == "POST":
+        if rate_limited(request, "manage-ip", settings.RATE_LIMIT_MAGIC_LINK_PER_IP):
+            return _too_many(
+                request, "registry/manage_request.html", {"form": ManageRequestForm()}
+            )
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            if not form.cleaned_data.get("website") and not rate_limited(
+                request, "manage-email", settings.RATE_LIMIT_MAGIC_LINK_PER_EMAIL, key=email
+            ):
+                services.send_manage_link(email)
+            # The same answer whether or not the address is registered.
+            return redirect("registry:manage-sent")
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "registry/manage_request.html",
+        {"form": form, "errors": form.error_summary()},
+        status=status,
+    )
+
+
+@require_http_methods(["GET"])
+def manage_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/manage_sent.html", {"minutes": settings.MAGIC_LINK_MINUTES})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage_link(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "GET":
+        try:
+            services.peek_token(token, "manage")
+        except services.TokenInvalid:
+            return render(request, "registry/link_invalid.html", {"kind": "manage"}, status=410)
+        return render(request, "registry/manage_link.html")
+    try:
+        registrant = services.open_portal(token)
+    except services.TokenInvalid:
+        return render(request, "registry/link_invalid.html", {"kind": "manage"}, status=410)
+    portal_session.start(request, registrant)
+    return redirect("registry:portal")
+
+
+def _portal_registrant(request: HttpRequest) -> Registrant | None:
+    registrant = portal_session.current(request)
+    if registrant is None:
+        messages.info(
+            request, _("To manage your registration, ask for a new link by email.")
+        )
+    return registrant
+
+
+@never_cache
+@require_http_methods(["GET"])
+def portal(request: HttpRequest) -> HttpResponse:
+    registrant = _portal_registrant(request)
+    if registrant is None:
+        return redirect("registry:manage-request")
+    sites = list(registrant.sites.prefetch_related("cameras"))
+    return render(
+        request,
+        "registry/portal.html",
+        {
+            "registrant": registrant,
+            "phone": format_phone(registrant.phone),
+            "alternate_phone": format_phone(registrant.alternate_phone),
+            "onsite_contact_phone": format_phone(registrant.onsite_contact_phone),
+            "sites": sites,
+            "needs_terms": services.needs_terms_acceptance(registrant),
+        },
+    )
+
+
+def _edit_initial(registrant: Registrant) -> dict:
+    contact = {name: getattr(registrant, name) for name in services.CONTACT_FIELDS}
+    for name in ("phone", "alternate_phone", "onsite_contact_phone"):
+        contact[name] = format_phone(contact[name])
+    sites = []
+    for site in registrant.sites.prefetch_related("cameras"):
+        pinned = site.location_source == "pin"
+        site_initial = {
+            "id": site.pk,
+            "label": site.label,
+            "street": site.street,
+            "unit": site.unit,
+            "city": site.city,
+            "postcode": site.postcode,
+            "latitude": site.latitude if pinned else None,
+            "longitude": site.longitude if pinned else None,
+            "pin_placed": pinned,
+        }
+        cameras = [
+            {"id": c.pk, **{name: getattr(c, name) for name in services.CAMERA_FIELDS}}
+            for c in site.cameras.all()
+        ]
+        sites.append(
+            {
+                "site": site_initial,
+                "cameras": cameras or [{}],
+                "map_lat": site.latitude,
+                "map_lon": site.longitude,
+            }
+        )
+    return {"contact": contact, "sites": sites or [{"cameras": [{}]}]}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def portal_edit(request: HttpRequest) -> HttpResponse:
+    registrant = _portal_registrant(request)
+    if registrant is None:
+        return redirect("registry:manage-request")
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, request.FILES, with_terms=False)
+        if form.is_valid() and not form.honeypot_filled:
+            sites = _prepare_sites(form)
+            if sites is not None:
+                services.update_registration(registrant, form.contact.cleaned_data, sites)
+                messages.success(request, _("Your registration is updated."))
+                return redirect("registry:portal")
+    else:
+        form = RegistrationForm(with_terms=False, initial=_edit_initial(registrant))
+    with_photo = set(
+        Camera.objects.filter(site__registrant=registrant)
+        .exclude(photo="")
+        .values_list("pk", flat=True)
+    )
+    for camera_id, camera_form in form.cameras_by_id().items():
+        if camera_id in with_photo:
+            camera_form.photo_url = reverse("registry:portal-photo", args=[camera_id])
+    context = _register_context(request, form)
+    context["registrant"] = registrant
+    status = 400 if context["errors"] else 200
+    return render(request, "registry/register.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def portal_terms(request: HttpRequest) -> HttpResponse:
+    registrant = _portal_registrant(request)
+    if registrant is None:
+        return redirect("registry:manage-request")
+    from .forms import TermsAcceptanceForm
+
+    form = TermsAcceptanceForm(_posted(request), prefix="terms")
+    if request.method == "POST" and form.is_valid():
+        services.accept_terms(registrant, _client(request))
+        messages.success(request, _("Thank you. You accepted the current terms."))
+        return redirect("registry:portal")
+    terms = services.current_terms()
+    return render(
+        request,
+        "registry/portal_terms.html",
+        {
+            "form": form,
+            "errors": form.error_summary(),
+            "terms_version": terms,
+            "terms_text": services.terms_text(terms, request.LANGUAGE_CODE),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def portal_moved(request: HttpRequest) -> HttpResponse:
+    registrant = _portal_registrant(request)
+    if registrant is None:
+        return redirect("registry:manage-request")
+    form = MovedForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["where"] == MovedForm.WITHIN:
+            services.remove_all_sites(registrant)
+            messages.success(
+                request, _("Your old address is removed. Enter your new address and cameras.")
+            )
+            return redirect("registry:portal-edit")
+        services.leave(registrant, reason="moved")
+        portal_session.end(request)
+        return redirect("registry:goodbye")
+    return render(
+        request,
+        "registry/portal_moved.html",
+        {"form": form, "errors": form.error_summary()},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def portal_leave(request: HttpRequest) -> HttpResponse:
+    registrant = _portal_registrant(request)
+    if registrant is None:
+        return redirect("registry:manage-request")
+    form = LeaveForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.leave(registrant, reason=form.cleaned_data["reason"])
+        portal_session.end(request)
+        return redirect("registry:goodbye")
+    return render(
+        request,
+        "registry/portal_leave.html",
+        {"form": form, "errors": form.error_summary()},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_POST
+def portal_sign_out(request: HttpRequest) -> HttpResponse:
+    portal_session.end(request)
+    messages.success(request, _("You are signed out of your registration."))
+    return redirect("web:home")
+
+
+@never_cache
+@require_http_methods(["GET"])
+def portal_photo(request: HttpRequest, camera_id: int) -> FileResponse:
+    registrant = portal_session.current(request)
+    if registrant is None:
+        raise Http404
+    camera = Camera.objects.filter(pk=camera_id, site__registrant=registrant).first()
+    if camera is None or not camera.photo:
+        raise Http404
+    response = FileResponse(default_storage.open(camera.photo, "rb"), content_type="image/jpeg")
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET"])
+def goodbye(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/goodbye.html")

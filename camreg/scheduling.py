@@ -1,0 +1,145 @@
+"""Periodic jobs: which background task runs how often.
+
+`manage.py scheduler` enqueues each job when it is due; the worker
+(`manage.py db_worker`) runs it. A job names its task by dotted path, so this
+module imports nothing at load time, and a task that cannot be imported is
+logged and skipped instead of stopping the other jobs.
+
+To add a job, append it to your app's list below (or add a list for your app
+and include it in JOBS).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.utils.module_loading import import_string
+from django_tasks.base import Task
+
+logger = logging.getLogger(__name__)
+
+MINUTE = 60
+HOUR = 60 * MINUTE
+DAY = 24 * HOUR
+
+
+class Job(NamedTuple):
+    """A task (dotted path to a django_tasks task, taking no arguments) and how often it runs."""
+
+    task_path: str
+    every_seconds: int
+
+
+# Periodic jobs, per app ------------------------------------------------------------
+
+OUTREACH_JOBS = [
+    # Retries and anything whose delivery task was lost.
+    Job("camreg.outreach.tasks.deliver_due_messages", 30),
+]
+
+REGISTRY_JOBS = [
+    Job("camreg.registry.tasks.purge_unverified_registrations", HOUR),
+]
+
+# Other apps' periodic jobs go here (annual confirmation, evidence retention, ...).
+OTHER_JOBS: list[Job] = []
+
+JOBS: list[Job] = [*OUTREACH_JOBS, *REGISTRY_JOBS, *OTHER_JOBS]
+
+
+# Running them ----------------------------------------------------------------------
+
+# After a failed enqueue (database busy, ...) try again this soon, not a whole interval later.
+RETRY_AFTER_ERROR_SECONDS = 30
+
+
+def load_task(task_path: str) -> Task | None:
+    """The task at `task_path`, or None (logged) when it cannot be imported."""
+    try:
+        candidate = import_string(task_path)
+    except ImportError:
+        logger.exception("Scheduler: cannot import task %s; skipping it", task_path)
+        return None
+    if not isinstance(candidate, Task):
+        logger.error("Scheduler: %s is not a task (decorate it with @task); skipping it", task_path)
+        return None
+    return candidate
+
+
+def enqueue_job(job: Job) -> bool:
+    """Enqueue one run of `job`; False (logged) when its task cannot be imported.
+
+    Errors of the task queue itself (a busy database, ...) are raised.
+    """
+    task = load_task(job.task_path)
+    if task is None:
+        return False
+    if _already_waiting(task):
+        logger.info("Scheduler: %s is still waiting for a worker", job.task_path)
+        return False
+    task.enqueue()
+    logger.info("Scheduler: enqueued %s", job.task_path)
+    return True
+
+
+def _already_waiting(task: Task) -> bool:
+    """Whether the database queue already holds a run of `task` no worker has started.
+
+    Stops a stopped worker from finding thousands of identical runs when it returns.
+    """
+    from django_tasks_db.backend import DatabaseBackend
+
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return False
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=task.module_path, status=TaskResultStatus.READY
+    ).exists()
+
+
+@dataclass
+class Scheduler:
+    """In-memory schedule: every job is due at start, then every `every_seconds`."""
+
+    jobs: Iterable[Job] = field(default_factory=lambda: list(JOBS))
+    clock: Callable[[], float] = time.monotonic
+    enqueue: Callable[[Job], bool] = enqueue_job
+    next_run: dict[Job, float] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.jobs = list(self.jobs)
+        start = self.clock()
+        self.next_run = {job: start for job in self.jobs}
+
+    def run_due(self) -> list[Job]:
+        """Enqueue every job that is due; return the jobs enqueued.
+
+        A job whose task cannot be imported waits for its next interval; one that
+        could not be enqueued is tried again after RETRY_AFTER_ERROR_SECONDS.
+        """
+        now = self.clock()
+        enqueued = []
+        for job in self.jobs:
+            if self.next_run[job] > now:
+                continue
+            try:
+                done = self.enqueue(job)
+            except Exception:  # noqa: BLE001 - one job's failure must not stop the others
+                logger.exception("Scheduler: could not enqueue %s", job.task_path)
+                self.next_run[job] = now + min(job.every_seconds, RETRY_AFTER_ERROR_SECONDS)
+                continue
+            self.next_run[job] = now + job.every_seconds
+            if done:
+                enqueued.append(job)
+        return enqueued
+
+    def seconds_until_next(self) -> float:
+        if not self.next_run:
+            return float("inf")
+        return max(0.0, min(self.next_run.values()) - self.clock())

@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("camreg.web.urls")),
+    path("", include("camreg.registry.urls")),
+    path("staff/", include("camreg.accounts.urls")),
+    path("", include("camreg.outreach.urls")),
+]
+
+if settings.DEBUG and settings.DEMO_MODE:
+    urlpatterns += [path("dev/", include("camreg.outreach.dev_urls"))]

@@ -1,0 +1,86 @@
+"""One way to render and report form errors everywhere: USWDS markup, errors that name the field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+
+class UswdsRenderer(TemplatesSetting):
+    form_template_name = "web/forms/form.html"
+    field_template_name = "web/forms/field.html"
+
+
+_WIDGET_CLASSES = {
+    forms.Select: "usa-select",
+    forms.Textarea: "usa-textarea",
+    forms.ClearableFileInput: "usa-file-input",
+    forms.FileInput: "usa-file-input",
+}
+
+
+class UswdsFormMixin:
+    """Adds USWDS classes and helpful, field-naming error messages.
+
+    `show_errors` lets a form be re-rendered with the person's input (after "add a camera")
+    without shouting about fields they have not reached yet.
+    """
+
+    show_errors = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "usa-checkbox__input")
+                continue
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = next(
+                (c for t, c in _WIDGET_CLASSES.items() if isinstance(widget, t)), "usa-input"
+            )
+            widget.attrs.setdefault("class", css)
+            field.error_messages.setdefault("required", _("This field is required."))
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        if not self.show_errors:
+            return
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                bound = self[name]  # type: ignore[index]
+                attrs = self.fields[name].widget.attrs  # type: ignore[attr-defined]
+                attrs["aria-invalid"] = "true"
+                described = attrs.get("aria-describedby", "")
+                if self.fields[name].help_text and not described:  # type: ignore[attr-defined]
+                    described = f"{bound.auto_id}_helptext"
+                error_id = f"{bound.auto_id}-error-1"
+                if error_id not in described:
+                    attrs["aria-describedby"] = f"{described} {error_id}".strip()
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(element id, field label, message) for every error, in field order."""
+        items: list[tuple[str, str, str]] = []
+        if not self.show_errors or not self.is_bound:  # type: ignore[attr-defined]
+            return items
+        for error in self.non_field_errors():  # type: ignore[attr-defined]
+            items.append(("", "", str(error)))
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            bound = self[name]  # type: ignore[index]
+            for error in bound.errors:
+                items.append((bound.id_for_label or bound.auto_id, str(field.label), str(error)))
+        return items
+
+
+class HoneypotField(forms.CharField):
+    """A field people never see or fill; bots do."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Leave this field empty"))
+        widget = forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
+        super().__init__(widget=widget, **kwargs)

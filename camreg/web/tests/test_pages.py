@@ -1,0 +1,45 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = ["web:home", "web:faq", "web:terms", "web:privacy", "registry:register",
+                "registry:manage-request", "registry:goodbye"]
+
+
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_pages_in_both_languages(client, name):
+    english = client.get(reverse(name))
+    assert english.status_code == 200
+    assert '<html lang="en">' in english.content.decode()
+    client.cookies["camreg_language"] = "es"
+    spanish = client.get(reverse(name))
+    assert spanish.status_code == 200
+    body = spanish.content.decode()
+    assert '<html lang="es">' in body
+    assert "Manage my registration" not in body
+    assert "Administrar mi inscripción" in body
+
+
+def test_language_switch_is_remembered(client):
+    response = client.post(reverse("web:set-language"), {"language": "es", "next": "/faq/"})
+    assert response.status_code == 302 and response["Location"] == "/faq/"
+    assert response.cookies["camreg_language"].value == "es"
+    assert '<html lang="es">' in client.get("/").content.decode()
+
+
+def test_terms_page_shows_the_seven_points(client):
+    body = client.get(reverse("web:terms")).content.decode()
+    for number in range(1, 8):
+        assert f"{number}. " in body
+    client.cookies["camreg_language"] = "es"
+    assert "Términos y condiciones" in client.get(reverse("web:terms")).content.decode()
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
