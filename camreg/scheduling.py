@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -107,7 +107,7 @@ def _already_waiting(task: Task) -> bool:
 class Scheduler:
     """In-memory schedule: every job is due at start, then every `every_seconds`."""
 
-    jobs: Iterable[Job] = field(default_factory=lambda: list(JOBS))
+    jobs: list[Job] = field(default_factory=lambda: list(JOBS))
     clock: Callable[[], float] = time.monotonic
     enqueue: Callable[[Job], bool] = enqueue_job
     next_run: dict[Job, float] = field(init=False)

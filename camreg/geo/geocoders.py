@@ -108,7 +108,9 @@ class AddressPointsGeocoder(Geocoder):
         if not candidates:
             return None
         wanted_unit = normalize.unit_identifier(query.unit or unit)
-        same_unit = [point for point in candidates if wanted_unit and point.norm_unit == wanted_unit]
+        same_unit = [
+            point for point in candidates if wanted_unit and point.norm_unit == wanted_unit
+        ]
         # Without a matching unit, the building's own point (no unit) is the best answer.
         candidates = same_unit or sorted(candidates, key=lambda point: bool(point.norm_unit))
         if not self._one_place(candidates):
@@ -126,9 +128,7 @@ class AddressPointsGeocoder(Geocoder):
         )
 
 
-def _agreeing(
-    candidates: list[AddressPoint], *, city: str, postcode: str
-) -> list[AddressPoint]:
+def _agreeing(candidates: list[AddressPoint], *, city: str, postcode: str) -> list[AddressPoint]:
     """Candidates whose city and ZIP code do not contradict the query's.
 
     A blank city or ZIP code in the table neither agrees nor contradicts; among the

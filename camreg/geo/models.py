@@ -4,6 +4,15 @@ from django.db import models
 
 from . import normalize
 
+NORMALIZED_FIELDS = (
+    "norm_number",
+    "norm_street",
+    "norm_street_name",
+    "norm_unit",
+    "norm_city",
+    "norm_postcode",
+)
+
 
 class AddressPoint(models.Model):
     """One address and where it is, plus normalized columns for lookups."""
@@ -36,6 +45,12 @@ class AddressPoint(models.Model):
     def __str__(self) -> str:
         return self.address()
 
+    def save(self, *args, **kwargs) -> None:
+        self.set_normalized()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *NORMALIZED_FIELDS}
+        super().save(*args, **kwargs)
+
     def address(self, *, with_unit: bool = True) -> str:
         """'1200 Truxtun Ave Apt 5, Bakersfield, CA 93301'."""
         unit = self.unit if with_unit else ""
@@ -51,7 +66,3 @@ class AddressPoint(models.Model):
         self.norm_unit = normalize.unit_identifier(self.unit)
         self.norm_city = normalize.normalize_city(self.city)
         self.norm_postcode = normalize.normalize_postcode(self.postcode)
-
-    def save(self, *args, **kwargs) -> None:
-        self.set_normalized()
-        super().save(*args, **kwargs)

@@ -22,7 +22,7 @@ from django.utils.module_loading import import_string
 from .models import AddressPoint
 
 if TYPE_CHECKING:
-    from .geocoders import AddressQuery, GeocodeResult, Geocoder
+    from .geocoders import AddressQuery, Geocoder, GeocodeResult
 
 # Mean radius of the Earth (IUGG); the spherical model is within 0.5% of the ellipsoid.
 EARTH_RADIUS_M = 6_371_008.8
@@ -108,7 +108,9 @@ def import_address_points(
                 report.deleted = AddressPoint.objects.all().delete()[0]
             batch: list[AddressPoint] = []
             for row in reader:
-                values = [row[i].strip() if i is not None and i < len(row) else "" for i in positions]
+                values = [
+                    row[i].strip() if i is not None and i < len(row) else "" for i in positions
+                ]
                 if not any(values):
                     continue
                 point = _address_point(values)

@@ -25,7 +25,9 @@ from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, make_msgid
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -49,7 +51,10 @@ RETRY_MAX_DELAY = timedelta(hours=6)
 RETRY_JITTER = 0.1
 # How many messages one deliver_due run sends at most; the next run takes the rest.
 DELIVER_DUE_BATCH = 200
+# After this many failures in a row the mail system is likely down: the run stops early.
+DELIVER_DUE_MAX_FAILURES_IN_A_ROW = 5
 MAX_ERROR_LENGTH = 2000
+SUBJECT_MAX_LENGTH = OutboxMessage._meta.get_field("subject").max_length or 300
 
 UNSENT = (OutboxStatus.QUEUED, OutboxStatus.SENDING)
 FINISHED = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.CANCELLED)
@@ -75,7 +80,7 @@ def render_email(*, template: str, context: dict[str, Any], language: str) -> di
         body_html = render_to_string(f"{TEMPLATE_DIR}/{template}.html", full_context)
     return {
         # A header is one line: newlines in a subject would be rejected (or worse).
-        "subject": " ".join(subject.split()),
+        "subject": " ".join(subject.split())[:SUBJECT_MAX_LENGTH],
         "body_text": _tidy_text(body_text),
         "body_html": body_html.strip() + "\n",
     }
@@ -97,8 +102,10 @@ def queue_email(
     contents as soon as the message has gone (for the goodbye email).
     """
     to = to.strip()
-    if not to or "@" not in to:
-        raise ValueError("queue_email needs a recipient email address.")
+    try:
+        validate_email(to)
+    except ValidationError as exc:
+        raise ValueError("queue_email needs a valid recipient email address.") from exc
     language = _supported_language(language)
     rendered = render_email(template=template, context=context, language=language)
     message = OutboxMessage.objects.create(
@@ -152,13 +159,25 @@ def deliver_due() -> int:
 
     Messages stuck in "sending" (their worker stopped) are requeued first.
     """
+    requeue_stale()
     now = timezone.now()
     due = list(
         OutboxMessage.objects.filter(status=OutboxStatus.QUEUED, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:DELIVER_DUE_BATCH]
     )
-    return sum(1 for pk in due if _deliver(pk))
+    sent = failures_in_a_row = 0
+    for pk in due:
+        outcome = _deliver(pk)
+        if outcome is True:
+            sent += 1
+            failures_in_a_row = 0
+        elif outcome is False:
+            failures_in_a_row += 1
+            if failures_in_a_row >= DELIVER_DUE_MAX_FAILURES_IN_A_ROW:
+                logger.warning("Outbox: %d failures in a row; the rest waits", failures_in_a_row)
+                break
+    return sent
 
 
 def requeue_stale(*, now=None) -> int:
@@ -201,14 +220,17 @@ def retry_delay(attempts: int) -> timedelta:
     return delay + delay * random.uniform(0, RETRY_JITTER)
 
 
-def _deliver(pk: int) -> bool:
+def _deliver(pk: int) -> bool | None:
+    """True when sent, False when the attempt failed, None when there was nothing to do."""
     now = timezone.now()
     claimed = OutboxMessage.objects.filter(
         pk=pk, status=OutboxStatus.QUEUED, next_attempt_at__lte=now
     ).update(status=OutboxStatus.SENDING, claimed_at=now)
     if not claimed:
-        return False
-    message = OutboxMessage.objects.get(pk=pk)
+        return None
+    message = OutboxMessage.objects.filter(pk=pk).first()
+    if message is None:  # deleted in between
+        return None
     try:
         _send(message)
     except Exception as exc:  # noqa: BLE001 - any failure of the mail system is retried
@@ -361,7 +383,7 @@ def _redact_finished_if_asked() -> None:
 
 def _supported_language(language: str | None) -> str:
     codes = {code for code, _name in settings.LANGUAGES}
-    if language in codes:
+    if language and language in codes:
         return language
     base = (language or "").split("-")[0].lower()
     return base if base in codes else settings.LANGUAGE_CODE

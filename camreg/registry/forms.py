@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django import forms
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from camreg.web.forms import HoneypotField, UswdsFormMixin
 
@@ -174,8 +175,10 @@ class SiteForm(UswdsFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         lat, lon = data.get("latitude"), data.get("longitude")
-        if (lat is None) != (lon is None) and not self.errors.get("latitude") and not self.errors.get(
-            "longitude"
+        if (
+            (lat is None) != (lon is None)
+            and not self.errors.get("latitude")
+            and not self.errors.get("longitude")
         ):
             missing = "latitude" if lat is None else "longitude"
             self.add_error(missing, gettext("Enter both latitude and longitude, or neither."))
@@ -336,10 +339,14 @@ class RegistrationForm:
         if self.is_bound:
             self.action = str(data.get("action", "submit"))[:40]
         bound = self.is_bound
-        self.contact = ContactForm(data if bound else None, prefix="contact", initial=initial.get("contact"))
+        self.contact = ContactForm(
+            data if bound else None, prefix="contact", initial=initial.get("contact")
+        )
         self.honeypot = forms.Form(data if bound else None, prefix="contact")
         self.honeypot.fields["website"] = HoneypotField()
-        self.terms = TermsAcceptanceForm(data if bound else None, prefix="terms") if with_terms else None
+        self.terms = (
+            TermsAcceptanceForm(data if bound else None, prefix="terms") if with_terms else None
+        )
         self.sites: list[SiteBlock] = []
         if bound:
             site_count = _int(data.get("site_count"), 1, 1, MAX_SITES)
@@ -381,9 +388,7 @@ class RegistrationForm:
             elif parts[:2] == ["add", "camera"]:
                 block = self.sites[int(parts[2])]
                 if len(block.cameras) < MAX_CAMERAS_PER_SITE:
-                    block.cameras.append(
-                        CameraForm(prefix=f"s{block.index}-c{len(block.cameras)}")
-                    )
+                    block.cameras.append(CameraForm(prefix=f"s{block.index}-c{len(block.cameras)}"))
             elif parts[:2] == ["remove", "camera"]:
                 block = self.sites[int(parts[2])]
                 if len(block.cameras) > 1:
@@ -454,7 +459,9 @@ class RegistrationForm:
     def is_valid(self) -> bool:
         if not self.is_bound or self.is_structure_change:
             return False
-        self.honeypot_filled = bool(self.honeypot.is_valid() and self.honeypot.cleaned_data.get("website"))
+        self.honeypot_filled = bool(
+            self.honeypot.is_valid() and self.honeypot.cleaned_data.get("website")
+        )
         valid = all([form.is_valid() for form in self._all_forms()])
         return valid and not any(block.location_error for block in self.sites)
 

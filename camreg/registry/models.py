@@ -6,7 +6,8 @@ import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegistrantKind(models.TextChoices):
@@ -94,12 +95,8 @@ class Site(models.Model):
     city = models.CharField(max_length=100)
     state = models.CharField(max_length=2, default="CA")
     postcode = models.CharField(max_length=10)
-    latitude = models.FloatField(
-        validators=[MinValueValidator(-90), MaxValueValidator(90)]
-    )
-    longitude = models.FloatField(
-        validators=[MinValueValidator(-180), MaxValueValidator(180)]
-    )
+    latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
     # How the point was found: a geocoder's name, or "pin" when the registrant placed it.
     location_source = models.CharField(max_length=40)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -172,7 +169,9 @@ class Camera(models.Model):
     system_type = models.CharField(max_length=20, choices=SystemType.choices)
     brand = models.CharField(max_length=100, blank=True)
     owner_can_export = models.BooleanField(default=False)
-    photo = models.CharField(max_length=255, blank=True)  # storage name of the re-encoded view photo
+    photo = models.CharField(
+        max_length=255, blank=True
+    )  # storage name of the re-encoded view photo
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -205,15 +204,22 @@ class TermsText(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["terms_version", "language"], name="one_text_per_language")
+            models.UniqueConstraint(
+                fields=["terms_version", "language"], name="one_text_per_language"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.terms_version} ({self.language})"
 
 
 class Consent(models.Model):
     """A registrant's acceptance of one terms version."""
 
     registrant = models.ForeignKey(Registrant, on_delete=models.CASCADE, related_name="consents")
-    terms_version = models.ForeignKey(TermsVersion, on_delete=models.PROTECT, related_name="consents")
+    terms_version = models.ForeignKey(
+        TermsVersion, on_delete=models.PROTECT, related_name="consents"
+    )
     accepted_at = models.DateTimeField()
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
@@ -221,6 +227,9 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["-accepted_at"]
+
+    def __str__(self) -> str:
+        return f"Consent {self.pk} to {self.terms_version}"
 
 
 class TokenPurpose(models.TextChoices):
@@ -237,3 +246,6 @@ class AccessToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} token {self.pk}"

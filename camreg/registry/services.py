@@ -435,9 +435,7 @@ def update_registration(registrant: Registrant, contact: dict, sites: list[dict]
                 setattr(registrant, name, contact[name])
             registrant.save()
             existing_sites = {s.pk: s for s in registrant.sites.all()}
-            existing_cameras = {
-                c.pk: c for c in Camera.objects.filter(site__registrant=registrant)
-            }
+            existing_cameras = {c.pk: c for c in Camera.objects.filter(site__registrant=registrant)}
             kept_sites: set[int] = set()
             kept_cameras: set[int] = set()
             for site_data in sites:

@@ -90,15 +90,15 @@ def register(request: HttpRequest) -> HttpResponse:
                 return redirect("registry:register-sent")
             sites = _prepare_sites(form)
             if sites is not None:
-                registrant = services.register(
-                    form.contact.cleaned_data, sites, _client(request)
-                )
+                registrant = services.register(form.contact.cleaned_data, sites, _client(request))
                 request.session["registered_email"] = registrant.email
                 return redirect("registry:register-sent")
     else:
         form = RegistrationForm(initial={"contact": {"language": request.LANGUAGE_CODE}})
     status = 400 if form.error_summary() else 200
-    return render(request, "registry/register.html", _register_context(request, form), status=status)
+    return render(
+        request, "registry/register.html", _register_context(request, form), status=status
+    )
 
 
 @require_http_methods(["GET"])
@@ -140,9 +140,7 @@ def manage_request(request: HttpRequest) -> HttpResponse:
     form = ManageRequestForm(_posted(request))
     if request.method == "POST":
         if rate_limited(request, "manage-ip", settings.RATE_LIMIT_MAGIC_LINK_PER_IP):
-            return _too_many(
-                request, "registry/manage_request.html", {"form": ManageRequestForm()}
-            )
+            return _too_many(request, "registry/manage_request.html", {"form": ManageRequestForm()})
         if form.is_valid():
             email = form.cleaned_data["email"]
             if not form.cleaned_data.get("website") and not rate_limited(
@@ -185,9 +183,7 @@ def manage_link(request: HttpRequest, token: str) -> HttpResponse:
 def _portal_registrant(request: HttpRequest) -> Registrant | None:
     registrant = portal_session.current(request)
     if registrant is None:
-        messages.info(
-            request, _("To manage your registration, ask for a new link by email.")
-        )
+        messages.info(request, _("To manage your registration, ask for a new link by email."))
     return registrant
 
 

@@ -79,9 +79,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'camreg.sqlite3'}"
-    )
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'camreg.sqlite3'}")
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -95,9 +93,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": (
-                "PRAGMA journal_mode=WAL;"
-                "PRAGMA synchronous=NORMAL;"
-                "PRAGMA foreign_keys=ON;"
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
             ),
         }
     )
@@ -140,9 +136,7 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {
-        "BACKEND": env.str(
-            "FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"
-        ),
+        "BACKEND": env.str("FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"),
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
@@ -191,25 +185,19 @@ PORTAL_SESSION_MINUTES = env.int("PORTAL_SESSION_MINUTES", default=60)
 # Rate limits as "count/period" with period s, m, h or d; "" switches one off.
 RATE_LIMIT_REGISTER_PER_IP = env.str("RATE_LIMIT_REGISTER_PER_IP", default="20/h")
 RATE_LIMIT_MAGIC_LINK_PER_IP = env.str("RATE_LIMIT_MAGIC_LINK_PER_IP", default="20/h")
-RATE_LIMIT_MAGIC_LINK_PER_EMAIL = env.str(
-    "RATE_LIMIT_MAGIC_LINK_PER_EMAIL", default="5/h"
-)
+RATE_LIMIT_MAGIC_LINK_PER_EMAIL = env.str("RATE_LIMIT_MAGIC_LINK_PER_EMAIL", default="5/h")
 # Proxies in front of the app: how many to trust in X-Forwarded-For (0: none).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Maps: the tile server is configuration; without tiles the map still works.
-MAP_TILE_URL = env.str(
-    "MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-)
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env.str(
     "MAP_TILE_ATTRIBUTION",
     default="&copy; OpenStreetMap contributors",
 )
 
 # Geocoders tried in order; the first that answers wins.
-GEOCODERS = env.list(
-    "GEOCODERS", default=["camreg.geo.geocoders.AddressPointsGeocoder"]
-)
+GEOCODERS = env.list("GEOCODERS", default=["camreg.geo.geocoders.AddressPointsGeocoder"])
 
 # Demo mode: demo data, demo staff account and a banner on every page.
 DEMO_MODE = False

@@ -189,3 +189,19 @@ def test_a_stale_message_out_of_attempts_fails(settings, mailoutbox):
     assert message.status == OutboxStatus.FAILED
     assert message.attempts == 2
     assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_a_run_stops_early_when_the_mail_system_is_down(settings, mailoutbox):
+    settings.EMAIL_BACKEND = FAILING
+    with time_machine.travel(START, tick=False) as traveller:
+        messages = [queue() for _ in range(8)]
+        traveller.shift(timedelta(hours=1))
+        assert deliver_due() == 0
+    attempts = sorted(
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).values_list(
+            "attempts", flat=True
+        )
+    )
+    # Five more failures in a row, then the rest waited for the next run.
+    assert attempts == [1, 1, 1, 2, 2, 2, 2, 2]

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from camreg.agency import services as agency_services
@@ -148,7 +149,7 @@ class Abort(Exception):
 
 @pytest.mark.django_db
 def test_with_the_database_queue_the_delivery_task_shares_the_callers_transaction(
-    settings, mailoutbox
+    settings, mailoutbox, monkeypatch
 ):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
@@ -182,7 +183,9 @@ def test_with_the_database_queue_the_delivery_task_shares_the_callers_transactio
     assert message.status == OutboxStatus.QUEUED
     assert mailoutbox == []
 
-    # The worker picks the task up and sends the message.
+    # The worker picks the task up and sends the message. (It closes database
+    # connections between tasks, which would end the test's transaction.)
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     message.refresh_from_db()
     assert message.status == OutboxStatus.SENT
@@ -205,6 +208,7 @@ def test_the_message_id_is_unique_per_message(mailoutbox):
 
 @pytest.mark.django_db
 def test_a_recipient_is_required():
-    with pytest.raises(ValueError):
-        queue_email(to=" ", template="goodbye", context={}, language="en")
+    for bad in (" ", "ana", "ana@example.com\nBcc: eve@example.com"):
+        with pytest.raises(ValueError):
+            queue_email(to=bad, template="goodbye", context={}, language="en")
     assert OutboxMessage.objects.count() == 0

@@ -18,7 +18,7 @@ class RecordingHandler:
     """Accepts every message (or rejects them all with `reply`) and keeps the envelopes."""
 
     def __init__(self, reply: str = "250 Message accepted for delivery"):
-        self.envelopes = []
+        self.envelopes: list = []
         self.reply = reply
 
     async def handle_DATA(self, server, session, envelope):

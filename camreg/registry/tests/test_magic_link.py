@@ -29,6 +29,7 @@ def test_same_answer_registered_or_not(client, active_registrant):
     unknown = client.post(URL, {"email": "nobody@example.com"})
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
+
     def visible(response) -> str:
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
 

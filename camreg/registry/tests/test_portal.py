@@ -52,7 +52,7 @@ def _edit_post(client):
     form = page.context["form"]
     data = {"action": "submit", "site_count": str(len(form.sites))}
     for f in form._all_forms():
-        for name, field in f.fields.items():
+        for name in f.fields:
             value = f[name].value()
             if value is None or name == "photo":
                 continue
@@ -111,8 +111,13 @@ def test_add_and_remove_cameras(client, signed_in):
 def test_ids_of_someone_else_are_ignored(client, signed_in):
     other = Registrant.objects.create(kind="resident", name="Other", email="o@example.com")
     site = Site.objects.create(
-        registrant=other, street="1 A St", city="Bakersfield", postcode="93301",
-        latitude=35.37, longitude=-119.02, location_source="pin",
+        registrant=other,
+        street="1 A St",
+        city="Bakersfield",
+        postcode="93301",
+        latitude=35.37,
+        longitude=-119.02,
+        location_source="pin",
     )
     victim = Camera.objects.create(
         site=site, label="Theirs", direction=1, retention_days=1, system_type="other"

@@ -126,8 +126,12 @@ def test_unknown_address_with_pin_is_accepted(client, address_points):
     data = registration_post(
         sites=[
             (
-                {"street": "77 Imaginary Way", "latitude": "35.30", "longitude": "-119.10",
-                 "pin_placed": "1"},
+                {
+                    "street": "77 Imaginary Way",
+                    "latitude": "35.30",
+                    "longitude": "-119.10",
+                    "pin_placed": "1",
+                },
                 [{}],
             )
         ]

@@ -3,8 +3,15 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_PAGES = ["web:home", "web:faq", "web:terms", "web:privacy", "registry:register",
-                "registry:manage-request", "registry:goodbye"]
+PUBLIC_PAGES = [
+    "web:home",
+    "web:faq",
+    "web:terms",
+    "web:privacy",
+    "registry:register",
+    "registry:manage-request",
+    "registry:goodbye",
+]
 
 
 @pytest.mark.parametrize("name", PUBLIC_PAGES)

@@ -23,4 +23,6 @@ class Command(BaseCommand):
             raise CommandError("--count must be at least 1.")
         rows = demo_generator.generate_rows(options["count"], options["seed"])
         demo_generator.write_rows(rows, Path(options["output"]))
-        self.stdout.write(self.style.SUCCESS(f"Wrote {len(rows)} address points to {options['output']}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Wrote {len(rows)} address points to {options['output']}.")
+        )
