@@ -45,19 +45,21 @@ def axe_violations(page) -> list[dict]:
         # evaluate() goes through the DevTools protocol, so the site's CSP does not block it.
         page.evaluate(axe_source())
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    return page.evaluate(
+    results = page.evaluate(
         """async (options) => {
             const results = await window.axe.run(document, options);
-            return results.violations.map(v => ({
+            return {passes: results.passes.length, violations: results.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
                 nodes: v.nodes.map(n => ({
                     target: n.target, html: n.html.slice(0, 300),
                     summary: (n.failureSummary || "").slice(0, 400),
                 })),
-            }));
+            }))};
         }""",
         options,
     )
+    assert results["passes"] or results["violations"], "axe-core checked nothing on the page"
+    return results["violations"]
 
 
 def format_violations(violations: list[dict]) -> str:

@@ -37,7 +37,7 @@ ENGLISH_EMAIL = {
     "verify": ("Confirm your email to finish registering", "Please confirm your email address"),
     "confirmed": ("is confirmed", "What we have on file"),
     "manage": ("Your link to manage your registration", "Here is the link you asked for"),
-    "goodbye": ("You have left the", "Hello "),
+    "goodbye": ("You have left the", "We have erased your personal details"),
 }
 # Short words that any Spanish sentence of these emails contains and English ones do not.
 SPANISH_WORDS = re.compile(r"\b(de|la|el|su|para|correo|registro|inscripción|Hola)\b")
@@ -50,7 +50,8 @@ def check_email_language(problems: list[str], message, kind: str, language: str)
         assert subject_en in message.subject, message.subject
         assert body_en in message.body, message.body
         return
-    english = [text for text in (subject_en, body_en, "Hello ") if text in message.subject + message.body]
+    text = f"{message.subject}\n{message.body}"
+    english = [phrase for phrase in (subject_en, body_en, "Hello ") if phrase in text]
     if english or not SPANISH_WORDS.search(message.subject) or not SPANISH_WORDS.search(message.body):
         problems.append(
             f"the {kind!r} email to a Spanish-speaking registrant is not in Spanish "
