@@ -11,5 +11,6 @@ urlpatterns = [
     path("terms/", views.terms, name="terms"),
     path("privacy/", views.privacy, name="privacy"),
     path("language/", set_language, name="set-language"),
+    path("agency-logo/", views.agency_logo, name="agency-logo"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,10 +1,11 @@
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from camreg.agency import services as agency_services
 from camreg.registry import services as registry_services
 
 
@@ -94,6 +95,18 @@ def terms(request: HttpRequest) -> HttpResponse:
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "web/privacy.html")
+
+
+@require_GET
+def agency_logo(request: HttpRequest) -> FileResponse:
+    """The agency's logo from file storage (configured in program settings)."""
+    agency = agency_services.current()
+    if not agency.logo:
+        raise Http404
+    response = FileResponse(agency.logo.open("rb"))
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @never_cache

@@ -1,54 +1,16 @@
 """Delivery through a real SMTP server (aiosmtpd on localhost)."""
 
-import socket
 from email import message_from_bytes
 from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from camreg.agency import services as agency_services
 from camreg.outreach.models import OutboxStatus
 from camreg.outreach.services import queue_email
+from conftest import free_port
 
 LINK = "https://registry.example.org/verify/Zm9vYmFy/"
-
-
-class RecordingHandler:
-    """Accepts every message (or rejects them all with `reply`) and keeps the envelopes."""
-
-    def __init__(self, reply: str = "250 Message accepted for delivery"):
-        self.envelopes: list = []
-        self.reply = reply
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.reply.startswith("250"):
-            self.envelopes.append(envelope)
-        return self.reply
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(settings):
-    handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    settings.DEFAULT_FROM_EMAIL = "Camera Registry <registry@example.org>"
-    yield handler
-    controller.stop()
 
 
 def queue_verification(registrant=None):

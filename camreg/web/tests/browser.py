@@ -140,14 +140,15 @@ def fill_camera(
     camera: int,
     *,
     label: str,
-    direction: int = 90,
+    direction: int | None = 90,
     placement: str = "outdoor",
     recording_mode: str = "continuous",
     system_type: str = "cloud_doorbell",
 ) -> None:
     prefix = f"s{site}-c{camera}"
     page.fill(f'[name="{prefix}-label"]', label)
-    page.fill(f'[name="{prefix}-direction"]', str(direction))
+    if direction is not None:
+        page.fill(f'[name="{prefix}-direction"]', str(direction))
     page.fill(f'[name="{prefix}-field_of_view"]', "100")
     page.fill(f'[name="{prefix}-range_m"]', "25")
     choose(page, f"{prefix}-placement", placement)

@@ -50,3 +50,29 @@ def test_security_headers(client):
     assert "frame-ancestors 'none'" in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_times_are_shown_in_the_agency_time_zone(client):
+    from datetime import UTC, datetime
+
+    from camreg.registry.models import TermsVersion
+
+    TermsVersion.objects.filter(number=1).update(published_at=datetime(2026, 1, 1, 3, 0, tzinfo=UTC))
+    body = client.get(reverse("web:terms")).content.decode()
+    # 03:00 UTC on January 1 is still December 31 in Bakersfield.
+    assert "Dec. 31, 2025" in body
+
+
+def test_agency_logo_shown_when_configured(client):
+    from django.core.files.base import ContentFile
+
+    from camreg.agency import services as agency_services
+
+    assert client.get(reverse("web:agency-logo")).status_code == 404
+    agency = agency_services.current()
+    agency.logo.save("badge.png", ContentFile(b"\x89PNG\r\n\x1a\nfake"), save=False)
+    agency_services.update(agency, logo=agency.logo)
+    assert 'class="site-logo"' in client.get("/").content.decode()
+    response = client.get(reverse("web:agency-logo"))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")

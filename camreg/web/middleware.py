@@ -1,0 +1,19 @@
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from camreg.agency import services as agency_services
+
+
+class AgencyTimeZoneMiddleware:
+    """Times are stored in UTC and shown in the agency's time zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timezone.activate(ZoneInfo(agency_services.current().time_zone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
