@@ -57,7 +57,9 @@ def test_times_are_shown_in_the_agency_time_zone(client):
 
     from camreg.registry.models import TermsVersion
 
-    TermsVersion.objects.filter(number=1).update(published_at=datetime(2026, 1, 1, 3, 0, tzinfo=UTC))
+    TermsVersion.objects.filter(number=1).update(
+        published_at=datetime(2026, 1, 1, 3, 0, tzinfo=UTC)
+    )
     body = client.get(reverse("web:terms")).content.decode()
     # 03:00 UTC on January 1 is still December 31 in Bakersfield.
     assert "Dec. 31, 2025" in body
