@@ -466,6 +466,16 @@ def process_tree(pid: int) -> list[int]:
     return found
 
 
+def postgres_pids() -> list[int]:
+    """The PostgreSQL server's processes on this machine (for its share of the CPU)."""
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        with contextlib.suppress(OSError):
+            if comm.read_text().strip() == "postgres":
+                pids.append(int(comm.parent.name))
+    return pids
+
+
 def machine_cpu_seconds() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine, from /proc/stat."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -505,6 +515,8 @@ def run_load(port: int, args, run_id: str, server_pid: int) -> dict:
         started = time.monotonic()
         server_pids = process_tree(server_pid)
         server_cpu = sum(cpu_seconds(pid) for pid in server_pids)
+        pg_pids = postgres_pids()
+        pg_cpu = sum(cpu_seconds(pid) for pid in pg_pids)
         busy, total = machine_cpu_seconds()
         reports = []
         while len(reports) < len(clients):
@@ -514,6 +526,7 @@ def run_load(port: int, args, run_id: str, server_pid: int) -> dict:
                 if not any(client.is_alive() for client in clients) and results.empty():
                     raise RuntimeError("a client process died without reporting") from None
         server_cpu = sum(cpu_seconds(pid) for pid in server_pids) - server_cpu
+        pg_cpu = sum(cpu_seconds(pid) for pid in pg_pids) - pg_cpu
         busy, total = (a - b for a, b in zip(machine_cpu_seconds(), (busy, total), strict=True))
         for client in clients:
             client.join(timeout=10)
@@ -535,11 +548,17 @@ def run_load(port: int, args, run_id: str, server_pid: int) -> dict:
     ok = args.count - errors
     client_cpu = sum(r["cpu"] for r in reports)
     per = 1000 / max(1, args.count)
+    other = busy - server_cpu - client_cpu - pg_cpu
     log(
-        f"  CPU per registration: server {server_cpu * per:.1f} ms, clients "
-        f"{client_cpu * per:.1f} ms, everything else (database, system) "
-        f"{(busy - server_cpu - client_cpu) * per:.1f} ms; machine {busy / total:.0%} busy"
+        f"  CPU per registration: gunicorn {server_cpu * per:.1f} ms, PostgreSQL "
+        f"{pg_cpu * per:.1f} ms, load clients {client_cpu * per:.1f} ms, rest of the machine "
+        f"{other * per:.1f} ms; machine {busy / total:.0%} busy"
     )
+    if other > 0.15 * busy:
+        log(
+            f"  NOTE: {other / busy:.0%} of the busy CPU went to other processes on this "
+            "machine; throughput is lower than on a quiet machine"
+        )
     return {
         "throughput_per_s": round(ok / wall, 1) if wall > 0 else 0.0,
         "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),

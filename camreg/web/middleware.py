@@ -1,5 +1,6 @@
 from zoneinfo import ZoneInfo
 
+from django.db import DatabaseError
 from django.utils import timezone
 
 from camreg.agency import services as agency_services
@@ -12,7 +13,10 @@ class AgencyTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        timezone.activate(ZoneInfo(agency_services.current().time_zone))
+        try:
+            timezone.activate(ZoneInfo(agency_services.current().time_zone))
+        except DatabaseError:
+            pass  # the page (e.g. /healthz) reports the database itself; show UTC meanwhile
         try:
             return self.get_response(request)
         finally:
