@@ -30,6 +30,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Role keys from camreg.accounts.roles.Role; what they allow is in roles.ROLE_PERMISSIONS.
+    roles = models.JSONField(default=list, blank=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -42,6 +45,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.full_name
+
+    @property
+    def role_labels(self) -> list[str]:
+        from .roles import Role
+
+        return [Role(r).label for r in self.roles if r in Role.values]
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "camreg.web",
+    "camreg.audit",
     "camreg.accounts",
     "camreg.agency",
     "camreg.geo",
