@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("camreg.web.urls")),
     path("", include("camreg.registry.urls")),
     path("staff/", include("camreg.accounts.urls")),
+    path("console/", include("camreg.console.urls")),
     path("", include("camreg.outreach.urls")),
 ]
 

@@ -12,5 +12,4 @@ urlpatterns = [
         name="sign-in",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
-    path("", views.home, name="home"),
 ]

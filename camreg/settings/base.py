@@ -4,6 +4,7 @@ Every value that differs between installations comes from an environment variabl
 docs/configuration.md lists them all with their defaults.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -34,6 +35,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "camreg.web",
@@ -43,6 +48,7 @@ INSTALLED_APPS = [
     "camreg.geo",
     "camreg.registry",
     "camreg.outreach",
+    "camreg.console",
 ]
 
 MIDDLEWARE = [
@@ -55,8 +61,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "camreg.web.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "camreg.urls"
@@ -75,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "camreg.web.context_processors.site",
+                "camreg.console.context_processors.console",
             ],
         },
     },
@@ -115,6 +126,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "console:home"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Staff sign-in security (CJIS-style): lockout, second factor, session limits.
+AXES_FAILURE_LIMIT = env.int("STAFF_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("STAFF_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_LOCKOUT_CALLABLE = "camreg.accounts.views.locked_out"
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Camera Registry")
 
 # Languages: every public page and every email to a registrant ships in both.
 LANGUAGE_CODE = "en"

@@ -1,7 +1,7 @@
 from zoneinfo import ZoneInfo
 
 from django.db import DatabaseError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from camreg.agency import services as agency_services
 
@@ -21,3 +21,19 @@ class AgencyTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+STAFF_PREFIXES = ("/console/", "/staff/")
+
+
+class StaffLanguageMiddleware:
+    """The staff console is in English; public pages follow the visitor's choice."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(STAFF_PREFIXES):
+            translation.activate("en")
+            request.LANGUAGE_CODE = "en"
+        return self.get_response(request)
