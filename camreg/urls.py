@@ -5,6 +5,9 @@ urlpatterns = [
     path("", include("camreg.web.urls")),
     path("", include("camreg.registry.urls")),
     path("staff/", include("camreg.accounts.urls")),
+    path("console/staff/", include("camreg.accounts.console_urls")),
+    path("console/settings/", include("camreg.agency.urls")),
+    path("console/audit/", include("camreg.audit.urls")),
     path("console/", include("camreg.console.urls")),
     path("", include("camreg.outreach.urls")),
 ]

@@ -1,11 +1,32 @@
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 
-from camreg.accounts.roles import permissions_of
+from camreg.accounts.roles import Permission, permissions_of
+
+# The console menu: (label, URL name, permission needed to see the entry).
+MENU = [
+    ("Home", "console:home", Permission.CONSOLE),
+    ("Review", "console:review", Permission.REVIEW),
+    ("Camera map", "console:registry-map", Permission.REGISTRY_VIEW),
+    ("Registrants", "console:registrants", Permission.REGISTRY_VIEW),
+    ("Program settings", "agency:settings", Permission.SETTINGS),
+    ("Staff", "staff:list", Permission.USERS),
+    ("Audit log", "audit:events", Permission.AUDIT_VIEW),
+]
 
 
 def console(request: HttpRequest) -> dict:
-    """`staff_can`: the permission names the signed-in staff member holds (for menus)."""
+    """`staff_can` (permission names held) and `console_menu` for the signed-in staff member."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"staff_can": set()}
-    return {"staff_can": {p.value for p in permissions_of(user)}}
+        return {"staff_can": set(), "console_menu": []}
+    held = permissions_of(user)
+    menu = []
+    for label, name, permission in MENU:
+        if permission not in held:
+            continue
+        try:
+            menu.append((label, reverse(name)))
+        except NoReverseMatch:
+            continue  # that part of the console is not installed
+    return {"staff_can": {p.value for p in held}, "console_menu": menu}
