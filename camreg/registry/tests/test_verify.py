@@ -37,7 +37,8 @@ def test_verify_then_pending_review(client, address_points):
 
 def test_verify_with_auto_confirm_sends_confirmation(client, address_points, auto_confirm):
     path = _register(client)
-    client.post(path)
+    page = client.post(path)
+    assert "Your registration is confirmed" in page.content.decode()
     registrant = Registrant.objects.get()
     assert registrant.status == RegistrationStatus.ACTIVE
     assert registrant.confirmed_at is not None

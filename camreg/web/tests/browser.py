@@ -4,6 +4,7 @@ and the small actions a person takes on the registration form."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -30,6 +31,52 @@ LANGUAGES = ["en", "es"]
 LANGUAGE_COOKIE = "camreg_language"
 
 _axe_source: str | None = None
+
+# One Playwright and one Chromium per process, shared by every fixture that asks for it:
+# Playwright's sync API cannot be started twice in the same thread.
+_shared: dict = {"users": 0, "playwright": None, "browser": None, "async_unsafe": None}
+
+
+def acquire_browser():
+    """The process's Chromium, started on first use. Pair every call with release_browser()."""
+    if _shared["browser"] is None:
+        from playwright.sync_api import sync_playwright
+
+        # While Playwright's sync API runs, an asyncio loop is running in this thread, so
+        # Django would refuse ORM calls from the tests (and from any later test in this
+        # process) without this.
+        _shared["async_unsafe"] = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        playwright = sync_playwright().start()
+        try:
+            _shared["browser"] = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
+        except Exception:
+            playwright.stop()
+            _restore_async_unsafe()
+            raise
+        _shared["playwright"] = playwright
+    _shared["users"] += 1
+    return _shared["browser"]
+
+
+def release_browser() -> None:
+    _shared["users"] -= 1
+    if _shared["users"] > 0 or _shared["browser"] is None:
+        return
+    _shared["browser"].close()
+    _shared["playwright"].stop()
+    _shared["browser"] = _shared["playwright"] = None
+    _restore_async_unsafe()
+
+
+def _restore_async_unsafe() -> None:
+    previous = _shared["async_unsafe"]
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def axe_source() -> str:
@@ -75,10 +122,39 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _axe_violations_of_snapshot(page) -> list[dict]:
+    """axe-core needs timers, which do not run in a page with JavaScript turned off: check a
+    copy of the page's current DOM in a context that may run scripts but loads none of the
+    site's own."""
+    options = {**page.context_options, "java_script_enabled": True}
+    url, html = page.url, page.content()
+    context = page.context.browser.new_context(**options)
+
+    def serve(route):
+        request = route.request
+        if request.resource_type == "document" and request.url == url:
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+        elif request.resource_type == "script":
+            route.abort()
+        else:
+            route.continue_()
+
+    try:
+        context.route("**/*", serve)
+        copy = context.new_page()
+        copy.goto(url)
+        return axe_violations(copy)
+    finally:
+        context.close()
+
+
 def assert_accessible(page, label: str) -> None:
     """Zero axe-core violations of WCAG 2.1 A/AA on the page in its current state."""
     page.wait_for_load_state("load")
-    violations = axe_violations(page)
+    if getattr(page, "context_options", {}).get("java_script_enabled", True):
+        violations = axe_violations(page)
+    else:
+        violations = _axe_violations_of_snapshot(page)
     assert not violations, (
         f"axe found {len(violations)} WCAG 2.1 A/AA violation(s) on {label!r} "
         f"({page.url}):\n{format_violations(violations)}"

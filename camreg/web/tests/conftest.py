@@ -2,61 +2,42 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, LANGUAGE_COOKIE, VIEWPORTS
+from .browser import CHROMIUM, LANGUAGE_COOKIE, VIEWPORTS, acquire_browser, release_browser
 
 
 @pytest.fixture(scope="session")
 def browser():
+    """The system Chromium (shared with any other fixture that uses `acquire_browser`)."""
     if not CHROMIUM.exists():
         pytest.skip(f"browser tests need the system Chromium at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API keeps an asyncio loop running in this thread while it is
-    # started, which makes Django refuse ORM calls from the test itself (and from any
-    # later test in this worker) until it is stopped.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_api.sync_playwright().start()
+    pytest.importorskip("playwright.sync_api")
     try:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+        chromium = acquire_browser()
     except Exception as exc:  # noqa: BLE001 - any launch failure means: cannot run here
-        playwright.stop()
-        _restore(previous)
         pytest.skip(f"the system Chromium did not start: {exc}")
     yield chromium
-    chromium.close()
-    playwright.stop()
-    _restore(previous)
-
-
-def _restore(previous: str | None) -> None:
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    release_browser()
 
 
 @pytest.fixture
 def new_page(browser, live_server):
     """Open a page in a fresh browser context: `new_page(viewport, language, javascript)`.
 
-    Each page records Content-Security-Policy violations reported on its console in
-    `page.csp_violations`.
+    Each page keeps its context's options in `page.context_options` and records
+    Content-Security-Policy violations reported on its console in `page.csp_violations`.
     """
     contexts = []
 
     def open_page(viewport: str = "desktop", language: str | None = None, javascript=True):
-        context = browser.new_context(
+        options = {
             **VIEWPORTS[viewport],
-            java_script_enabled=javascript,
-            base_url=live_server.url,
-            locale="en-US",
-        )
+            "java_script_enabled": javascript,
+            "base_url": live_server.url,
+            "locale": "en-US",
+        }
+        context = browser.new_context(**options)
         context.set_default_timeout(10_000)
         if language:
             context.add_cookies(
@@ -64,6 +45,7 @@ def new_page(browser, live_server):
             )
         contexts.append(context)
         page = context.new_page()
+        page.context_options = options
         page.csp_violations = []
 
         def on_console(message):

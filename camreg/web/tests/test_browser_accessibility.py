@@ -102,7 +102,7 @@ def test_skip_link_comes_first_and_moves_focus_to_main(new_page, language):
     assert skip.is_visible(), "the focused skip link must be visible"
     assert skip.get_attribute("href") == "#main-content"
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'main-content'")
+    page.wait_for_function("() => document.activeElement?.id === 'main-content'")
     assert page.evaluate("() => document.activeElement.tagName") == "MAIN"
     # The next Tab continues inside the main content, not back in the header.
     page.keyboard.press("Tab")

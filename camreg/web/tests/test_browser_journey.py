@@ -39,8 +39,8 @@ ENGLISH_EMAIL = {
     "manage": ("Your link to manage your registration", "Here is the link you asked for"),
     "goodbye": ("You have left the", "We have erased your personal details"),
 }
-# Short words that any Spanish sentence of these emails contains and English ones do not.
-SPANISH_WORDS = re.compile(r"\b(de|la|el|su|para|correo|registro|inscripción|Hola)\b")
+# Short words that the Spanish text of every email contains and the English text does not.
+SPANISH_WORDS = re.compile(r"\b(de|del|la|el|los|las|su|para|usted|correo|inscripción|Hola)\b")
 
 
 def check_email_language(problems: list[str], message, kind: str, language: str) -> None:
@@ -52,7 +52,7 @@ def check_email_language(problems: list[str], message, kind: str, language: str)
         return
     text = f"{message.subject}\n{message.body}"
     english = [phrase for phrase in (subject_en, body_en, "Hello ") if phrase in text]
-    if english or not SPANISH_WORDS.search(message.subject) or not SPANISH_WORDS.search(message.body):
+    if english or not SPANISH_WORDS.search(message.body):
         problems.append(
             f"the {kind!r} email to a Spanish-speaking registrant is not in Spanish "
             f"(English text found: {english}); subject: {message.subject!r}"
@@ -67,7 +67,7 @@ def goto(page, path: str):
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_registrant_journey(new_page, live_server, address_points, auto_confirm, language, viewport):
+def test_registrant_journey(new_page, address_points, auto_confirm, language, viewport):
     page = new_page(viewport)
     email = f"journey-{language}-{viewport}@example.com"
     problems: list[str] = []
@@ -111,19 +111,28 @@ def test_registrant_journey(new_page, live_server, address_points, auto_confirm,
     assert page.locator("#error-summary").count() == 0, "adding a place must not show errors"
     assert page.locator('[name="contact-email"]').input_value() == email, "typed values are kept"
     press(page, "add-camera-0")
-    assert page.locator('fieldset.site-fieldset[data-site-index="0"] fieldset.camera-fieldset').count() == 2
-    assert page.locator('fieldset.site-fieldset[data-site-index="1"] fieldset.camera-fieldset').count() == 1
+    cameras = 'fieldset.site-fieldset[data-site-index="{}"] fieldset.camera-fieldset'
+    assert page.locator(cameras.format(0)).count() == 2
+    assert page.locator(cameras.format(1)).count() == 1
     assert page.locator('[name="contact-name"]').input_value() == "Ana Ruiz"
     assert_accessible(page, "registration form with two places and three cameras")
 
     # First with place 1 outside the county: the address gets its own message.
     fill_site(page, 0, label="Home", street="200 N Spring St", city="Los Angeles", postcode="90012")
     fill_camera(page, 0, 0, label="Front door", direction=90)
-    fill_camera(page, 0, 1, label="Driveway", direction=180, recording_mode="motion",
-                system_type="dvr_nvr")
+    fill_camera(
+        page, 0, 1, label="Driveway", direction=180, recording_mode="motion", system_type="dvr_nvr"
+    )
     fill_site(page, 1, label="Store", street="2400 Ming Ave", city="Bakersfield", postcode="93304")
-    fill_camera(page, 1, 0, label="Parking lot", direction=270, placement="outdoor",
-                system_type="cloud_camera")
+    fill_camera(
+        page,
+        1,
+        0,
+        label="Parking lot",
+        direction=270,
+        placement="outdoor",
+        system_type="cloud_camera",
+    )
     tick(page, "terms-accept_terms")
     submit_registration(page)
     assert page.url.endswith("/register/")
@@ -215,7 +224,8 @@ def test_registrant_journey(new_page, live_server, address_points, auto_confirm,
     assert page.url.endswith("/my-registration/"), page.url
     assert page.locator(".site-messages [role=status]").is_visible()
     assert "215°" in page.locator("main").inner_text()
-    assert Camera.objects.filter(site__registrant=registrant, label="Front door").get().direction == 215
+    changed = Camera.objects.get(site__registrant=registrant, label="Front door")
+    assert changed.direction == 215
     assert_accessible(page, "your registration, updated")
 
     # Leave the program: first without the confirmation box, then for real.
