@@ -35,7 +35,9 @@ import string
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -244,6 +246,17 @@ class Visitor:
 def client_main(index, port, warmup, run_id, seed, counter, total, barrier, results) -> None:
     """One client process: warm up, wait for the others, then register until none are left."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # and stops us with terminate()
+    try:
+        results.put(_client_run(index, port, warmup, run_id, seed, counter, total, barrier))
+    except threading.BrokenBarrierError:
+        pass  # another process failed or the parent gave up
+    except Exception:  # noqa: BLE001 - hand the traceback to the parent
+        barrier.abort()
+        results.put({"fatal": traceback.format_exc()})
+
+
+def _client_run(index, port, warmup, run_id, seed, counter, total, barrier) -> dict:
     rng = random.Random(seed * 1000 + index)
     addresses = load_addresses()
     visitor = Visitor(port)
@@ -260,10 +273,7 @@ def client_main(index, port, warmup, run_id, seed, counter, total, barrier, resu
             return 0.0, False, f"{type(exc).__name__}: {exc}"
 
     warm_errors = [msg for _, ok, msg in (one() for _ in range(warmup)) if not ok]
-    try:
-        barrier.wait(timeout=300)
-    except Exception:  # noqa: BLE001 - the parent gave up; just stop
-        return
+    barrier.wait(timeout=600)
     latencies: list[float] = []
     errors = 0
     messages: list[str] = []
@@ -281,17 +291,15 @@ def client_main(index, port, warmup, run_id, seed, counter, total, barrier, resu
             errors += 1
             if len(messages) < ERROR_BODIES_SHOWN:
                 messages.append(message)
-    results.put(
-        {
-            "latencies": latencies,
-            "errors": errors,
-            "messages": messages,
-            "warm_errors": warm_errors[:ERROR_BODIES_SHOWN],
-            "started": started,
-            "finished": time.monotonic(),
-            "cpu": time.process_time() - cpu_start,
-        }
-    )
+    return {
+        "latencies": latencies,
+        "errors": errors,
+        "messages": messages,
+        "warm_errors": warm_errors[:ERROR_BODIES_SHOWN],
+        "started": started,
+        "finished": time.monotonic(),
+        "cpu": time.process_time() - cpu_start,
+    }
 
 
 # Server ------------------------------------------------------------------------------------
@@ -299,15 +307,19 @@ def client_main(index, port, warmup, run_id, seed, counter, total, barrier, resu
 
 @dataclass
 class ServerConfig:
-    worker_class: str = "gthread"
-    workers: int = 3
-    threads: int = 4
+    worker_class: str = "sync"
+    workers: int = 2
+    threads: int = 1
     cache: str = "dbcache"
+    app: str = "camreg.wsgi:application"
     extra_env: dict = field(default_factory=dict)
 
     def describe(self) -> str:
         threads = f", {self.threads} threads" if self.worker_class == "gthread" else ""
-        return f"gunicorn {self.worker_class} {self.workers} workers{threads}, cache {self.cache}"
+        app = "" if self.app == "camreg.wsgi:application" else f" ({self.app})"
+        return (
+            f"gunicorn {self.worker_class} {self.workers} workers{threads}, cache {self.cache}{app}"
+        )
 
 
 def free_port() -> int:
@@ -374,7 +386,7 @@ def drop_pg_database(pg_server: str) -> None:
 
 def start_gunicorn(env: dict, port: int, config: ServerConfig, tmp: Path) -> subprocess.Popen:
     command = [
-        PYTHON, "-m", "gunicorn", "camreg.wsgi:application",
+        PYTHON, "-m", "gunicorn", config.app,
         "--bind", f"{HOST}:{port}",
         "--worker-class", config.worker_class,
         "--workers", str(config.workers),
@@ -445,13 +457,39 @@ def count_rows(env: dict) -> str:
     return lines[-1] if lines else ""
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of one process so far (0 when it is gone)."""
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of one process so far (None when it is gone)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return 0.0
+        return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuTracker:
+    """CPU used by a changing set of processes (e.g. database backends that come and go).
+
+    Polled about once a second: a process that starts during the run counts in full, one
+    that ends counts up to its last poll.
+    """
+
+    def __init__(self, find_pids):
+        self.find_pids = find_pids
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.poll(start=True)
+
+    def poll(self, start: bool = False) -> None:
+        for pid in self.find_pids():
+            cpu = cpu_seconds(pid)
+            if cpu is None:
+                continue
+            self.first.setdefault(pid, cpu if start else 0.0)
+            self.last[pid] = cpu
+
+    def seconds(self) -> float:
+        self.poll()
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
 
 
 def process_tree(pid: int) -> list[int]:
@@ -495,7 +533,16 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return statistics.quantiles(sorted_values, n=100, method="inclusive")[round(q * 100) - 1]
 
 
-def run_load(port: int, args, run_id: str, server_pid: int) -> dict:
+def _fatal(results) -> str:
+    with contextlib.suppress(queue.Empty):
+        while True:
+            report = results.get(timeout=2)
+            if "fatal" in report:
+                return report["fatal"]
+    return "(no traceback)"
+
+
+def run_load(database: str, port: int, args, run_id: str, server_pid: int) -> dict:
     ctx = mp.get_context("fork")
     counter = ctx.Value("i", 0)
     barrier = ctx.Barrier(args.concurrency + 1)
@@ -511,22 +558,28 @@ def run_load(port: int, args, run_id: str, server_pid: int) -> dict:
     try:
         for client in clients:
             client.start()
-        barrier.wait(timeout=300)
+        try:
+            barrier.wait(timeout=600)
+        except threading.BrokenBarrierError:
+            raise RuntimeError(f"a client failed during warm-up:\n{_fatal(results)}") from None
         started = time.monotonic()
-        server_pids = process_tree(server_pid)
-        server_cpu = sum(cpu_seconds(pid) for pid in server_pids)
-        pg_pids = postgres_pids()
-        pg_cpu = sum(cpu_seconds(pid) for pid in pg_pids)
+        server = CpuTracker(lambda: process_tree(server_pid))
+        postgres = CpuTracker(postgres_pids if database == "postgresql" else list)
         busy, total = machine_cpu_seconds()
         reports = []
         while len(reports) < len(clients):
             try:
-                reports.append(results.get(timeout=1))
+                report = results.get(timeout=1)
+                if "fatal" in report:
+                    raise RuntimeError(f"a client failed:\n{report['fatal']}")
+                reports.append(report)
             except queue.Empty:
+                server.poll()
+                postgres.poll()
                 if not any(client.is_alive() for client in clients) and results.empty():
                     raise RuntimeError("a client process died without reporting") from None
-        server_cpu = sum(cpu_seconds(pid) for pid in server_pids) - server_cpu
-        pg_cpu = sum(cpu_seconds(pid) for pid in pg_pids) - pg_cpu
+        server_cpu = server.seconds()
+        pg_cpu = postgres.seconds()
         busy, total = (a - b for a, b in zip(machine_cpu_seconds(), (busy, total), strict=True))
         for client in clients:
             client.join(timeout=10)
@@ -549,10 +602,11 @@ def run_load(port: int, args, run_id: str, server_pid: int) -> dict:
     client_cpu = sum(r["cpu"] for r in reports)
     per = 1000 / max(1, args.count)
     other = busy - server_cpu - client_cpu - pg_cpu
+    pg = f"PostgreSQL {pg_cpu * per:.1f} ms, " if database == "postgresql" else ""
     log(
-        f"  CPU per registration: gunicorn {server_cpu * per:.1f} ms, PostgreSQL "
-        f"{pg_cpu * per:.1f} ms, load clients {client_cpu * per:.1f} ms, rest of the machine "
-        f"{other * per:.1f} ms; machine {busy / total:.0%} busy"
+        f"  CPU per registration: gunicorn {server_cpu * per:.1f} ms, {pg}load clients "
+        f"{client_cpu * per:.1f} ms, rest of the machine {other * per:.1f} ms; "
+        f"machine {busy / total:.0%} busy"
     )
     if other > 0.15 * busy:
         log(
@@ -595,7 +649,7 @@ def bench_database(database: str, args, config: ServerConfig, top: Path, static_
             f"[{database}] {args.concurrency} clients, {args.warmup} warm-up registrations "
             f"each, then {args.count} timed"
         )
-        result = run_load(port, args, uuid.uuid4().hex[:8], server.pid)
+        result = run_load(database, port, args, uuid.uuid4().hex[:8], server.pid)
         if server.poll() is not None:
             log(f"[{database}] gunicorn exited during the run ({server.returncode})")
         stop_gunicorn(server)
@@ -622,12 +676,17 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument("--count", type=int, default=2000, help="timed registrations per database")
-    parser.add_argument("--concurrency", type=int, default=12, help="client processes")
+    parser.add_argument("--concurrency", type=int, default=8, help="client processes")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--warmup", type=int, default=2, help="untimed registrations per client")
-    parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument(
+        "--app",
+        default="camreg.wsgi:application",
+        help="WSGI application to serve (to compare a variant against the real one)",
+    )
     parser.add_argument(
         "--cache",
         default="dbcache",
@@ -658,11 +717,13 @@ def _terminate(signum, frame):
 def main(argv=None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in background
     config = ServerConfig(
         worker_class=args.worker_class,
         workers=args.workers,
         threads=args.threads,
         cache=args.cache,
+        app=args.app,
     )
     top = Path(tempfile.mkdtemp(prefix="camreg-bench-"))
     results: dict[str, dict] = {}
@@ -678,6 +739,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         log("interrupted; cleaned up")
         return 130
+    except RuntimeError as error:
+        log(f"benchmark failed: {error}")
+        return 1
     finally:
         shutil.rmtree(top, ignore_errors=True)
     if "postgresql" in results:

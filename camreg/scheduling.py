@@ -45,10 +45,15 @@ REGISTRY_JOBS = [
     Job("camreg.registry.tasks.purge_unverified_registrations", HOUR),
 ]
 
+ACCOUNTS_JOBS = [
+    # Staff accounts unused for STAFF_INACTIVE_DAYS are disabled (and audited).
+    Job("camreg.accounts.tasks.disable_inactive_staff", DAY),
+]
+
 # Other apps' periodic jobs go here (annual confirmation, evidence retention, ...).
 OTHER_JOBS: list[Job] = []
 
-JOBS: list[Job] = [*OUTREACH_JOBS, *REGISTRY_JOBS, *OTHER_JOBS]
+JOBS: list[Job] = [*OUTREACH_JOBS, *REGISTRY_JOBS, *ACCOUNTS_JOBS, *OTHER_JOBS]
 
 
 # Running them ----------------------------------------------------------------------

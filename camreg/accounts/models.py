@@ -23,6 +23,11 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+class DeactivationReason(models.TextChoices):
+    ADMINISTRATOR = "administrator", "Deactivated by an administrator"
+    INACTIVE = "inactive", "Disabled after a long time without signing in"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
@@ -33,6 +38,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Role keys from camreg.accounts.roles.Role; what they allow is in roles.ROLE_PERMISSIONS.
     roles = models.JSONField(default=list, blank=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    deactivated_reason = models.CharField(
+        max_length=20, choices=DeactivationReason.choices, blank=True
+    )
+    # Starts a fresh inactivity period, so a reactivated account is not disabled again at once.
+    reactivated_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -54,3 +64,44 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def invitation_pending(self) -> bool:
+        """Invited, but no password set yet."""
+        return self.is_active and not self.has_usable_password()
+
+    @property
+    def status_label(self) -> str:
+        if not self.is_active:
+            return "Deactivated"
+        if self.invitation_pending:
+            return "Invited"
+        return "Active"
+
+
+class TokenPurpose(models.TextChoices):
+    INVITATION = "invitation", "Invitation"
+    PASSWORD_RESET = "password_reset", "Password reset"
+
+
+class StaffToken(models.Model):
+    """A single-use, expiring link sent by email (invitation or password reset).
+
+    Only the SHA-256 of the token is stored; the token itself exists only in the email.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tokens")
+    purpose = models.CharField(max_length=20, choices=TokenPurpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "purpose"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} for {self.user_id}"

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
@@ -6,10 +5,17 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
+    path("sign-in/", views.sign_in, name="sign-in"),
+    path("sign-in/code/", views.sign_in_code, name="sign-in-code"),
+    path("sign-in/set-up/", views.sign_in_enrol, name="sign-in-enrol"),
+    path("sign-in/recovery-codes/", views.recovery_codes, name="recovery-codes"),
+    path("sign-out/", views.sign_out, name="sign-out"),
+    path("password-reset/", views.password_reset, name="password-reset"),
+    path("password-reset/sent/", views.password_reset_sent, name="password-reset-sent"),
     path(
-        "sign-in/",
-        auth_views.LoginView.as_view(template_name="accounts/sign_in.html"),
-        name="sign-in",
+        "password-reset/<str:token>/",
+        views.password_reset_confirm,
+        name="password-reset-confirm",
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -1,7 +1,10 @@
 """The agency that runs the program: everything that differs between agencies."""
 
+import re
 from zoneinfo import available_timezones
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +16,27 @@ class ConfirmMode(models.TextChoices):
 
 def _time_zone_choices() -> list[tuple[str, str]]:
     return [(tz, tz) for tz in sorted(available_timezones())]
+
+
+# KCSO case numbers: "KC", the four-digit year, a hyphen and six digits (KC2026-001234).
+DEFAULT_CASE_NUMBER_PATTERN = r"^KC\d{4}-\d{6}$"
+DEFAULT_CASE_NUMBER_EXAMPLE = "KC2026-001234"
+
+
+def validate_regex(value: str) -> None:
+    """A regular expression Python can compile (case numbers are matched in full)."""
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValidationError(
+            "This is not a valid regular expression (%(problem)s).",
+            code="invalid_regex",
+            params={"problem": str(exc)},
+        ) from exc
+
+
+def _range(low, high) -> list:
+    return [MinValueValidator(low), MaxValueValidator(high)]
 
 
 class Agency(models.Model):
@@ -34,6 +58,93 @@ class Agency(models.Model):
     confirm_mode = models.CharField(
         max_length=20, choices=ConfirmMode.choices, default=ConfirmMode.REVIEW
     )
+
+    # Canvass limits (a supervisor may exceed them with a written reason).
+    case_number_pattern = models.CharField(
+        "case number format",
+        max_length=200,
+        default=DEFAULT_CASE_NUMBER_PATTERN,
+        validators=[validate_regex],
+        help_text=(
+            "A regular expression every case number must match in full, for example "
+            "^KC\\d{4}-\\d{6}$ (KC, the year, a hyphen and six digits)."
+        ),
+    )
+    case_number_example = models.CharField(
+        "example case number",
+        max_length=60,
+        default=DEFAULT_CASE_NUMBER_EXAMPLE,
+        help_text="Shown to deputies next to the case number field; must match the format.",
+    )
+    canvass_min_window_minutes = models.PositiveIntegerField(
+        "shortest search time window (minutes)",
+        default=15,
+        validators=_range(1, 1440),
+        help_text="Between 1 and 1,440 minutes (one day).",
+    )
+    canvass_max_window_minutes = models.PositiveIntegerField(
+        "longest search time window (minutes)",
+        default=720,
+        validators=_range(1, 10080),
+        help_text="Between 1 and 10,080 minutes (one week); 720 is 12 hours.",
+    )
+    canvass_max_radius_m = models.PositiveIntegerField(
+        "largest search circle radius (meters)",
+        default=640,
+        validators=_range(10, 10000),
+        help_text="Between 10 and 10,000 meters; 640 m is about 0.5 square miles.",
+    )
+    canvass_max_area_sq_miles = models.FloatField(
+        "largest search polygon (square miles)",
+        default=0.5,
+        validators=_range(0.01, 50),
+        help_text="Between 0.01 and 50 square miles.",
+    )
+    canvass_max_route_length_m = models.PositiveIntegerField(
+        "longest search route (meters)",
+        default=5000,
+        validators=_range(100, 100000),
+        help_text="Between 100 and 100,000 meters.",
+    )
+    canvass_max_corridor_width_m = models.PositiveIntegerField(
+        "widest route corridor (meters)",
+        default=150,
+        validators=_range(10, 2000),
+        help_text="The full width of the corridor along a route, between 10 and 2,000 meters.",
+    )
+    canvass_require_purpose_statement = models.BooleanField(
+        "require the purpose statement",
+        default=True,
+        help_text=(
+            "Deputies state that the search is not aimed at lawful protest or other "
+            "protected activity."
+        ),
+    )
+    # Footage requests, retention and annual confirmation.
+    footage_request_link_days = models.PositiveSmallIntegerField(
+        "footage request link lifetime (days)",
+        default=7,
+        validators=_range(1, 90),
+        help_text="How long a registrant's private answer and upload link works: 1 to 90 days.",
+    )
+    evidence_retention_days = models.PositiveIntegerField(
+        "default evidence retention (days)",
+        default=730,
+        validators=_range(30, 36500),
+        help_text=(
+            "How long received footage is kept when its category sets no other period: "
+            "30 to 36,500 days."
+        ),
+    )
+    annual_confirmation_grace_days = models.PositiveSmallIntegerField(
+        "annual confirmation grace period (days)",
+        default=30,
+        validators=_range(0, 365),
+        help_text=(
+            "Days after the confirmation is due before an unconfirmed registration lapses: "
+            "0 to 365."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -41,3 +152,29 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        low, high = self.canvass_min_window_minutes, self.canvass_max_window_minutes
+        if low is not None and high is not None and low > high:
+            errors["canvass_max_window_minutes"] = (
+                "The longest time window must not be shorter than the shortest one "
+                f"({low} minutes)."
+            )
+        length, width = self.canvass_max_route_length_m, self.canvass_max_corridor_width_m
+        if length is not None and width is not None and width > length:
+            errors["canvass_max_corridor_width_m"] = (
+                f"The corridor must not be wider than the longest route ({length} m)."
+            )
+        pattern, example = self.case_number_pattern, self.case_number_example
+        if pattern and example:
+            try:
+                matches = re.fullmatch(pattern, example) is not None
+            except re.error:
+                matches = True  # the pattern field reports its own error
+            if not matches:
+                errors["case_number_example"] = (
+                    "The example case number does not match the case number format."
+                )
+        if errors:
+            raise ValidationError(errors)

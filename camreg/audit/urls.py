@@ -1,2 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "audit"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.events, name="events"),
+    path("export.csv", views.export, name="export"),
+    path("verify/", views.verify, name="verify"),
+]

@@ -6,4 +6,14 @@ app_name = "console"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("review/", views.review, name="review"),
+    path("review/confirm/", views.review_bulk_confirm, name="review-bulk-confirm"),
+    path("review/<int:pk>/confirm/", views.review_confirm, name="review-confirm"),
+    path("review/<int:pk>/reject/", views.review_reject, name="review-reject"),
+    path("map/", views.registry_map, name="registry-map"),
+    path("map/data/", views.registry_map_data, name="registry-map-data"),
+    path("registrants/", views.registrants, name="registrants"),
+    path("registrants/<int:pk>/", views.registrant, name="registrant"),
+    path("registrants/<int:pk>/edit/", views.registrant_edit, name="registrant-edit"),
+    path("registrants/<int:pk>/notes/", views.registrant_note, name="registrant-note"),
 ]

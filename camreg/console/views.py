@@ -1,9 +1,40 @@
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Staff console pages. Thin: check the permission, parse, call services, render.
 
-from camreg.accounts.roles import Permission, permission_required
-from camreg.registry.models import Camera, Registrant, RegistrationStatus
+Reads of personal data go through console.services (which audits them); changes go
+through registry.services (which audits them in the same transaction).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from camreg.accounts.roles import Permission, can, permission_required
+from camreg.registry import services as registry
+from camreg.registry.forms import RegistrationForm
+from camreg.registry.models import Camera, Registrant, RegistrationStatus, SystemType
+from camreg.registry.views import _edit_initial, _prepare_sites
+
+from . import services
+from .forms import (
+    MAP_STATUSES,
+    EditReasonForm,
+    MapFilterForm,
+    NoteForm,
+    RegistrantSearchForm,
+    RejectForm,
+)
+
+MAX_BULK = 500
 
 
 @permission_required(Permission.CONSOLE)
@@ -21,4 +52,286 @@ def home(request: HttpRequest) -> HttpResponse:
                 site__registrant__status=RegistrationStatus.ACTIVE
             ).count(),
         },
+    )
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """Return to the page named in `next` when it is on this site, else to `default`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+# Review --------------------------------------------------------------------------------
+
+
+@permission_required(Permission.REVIEW)
+@never_cache
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    page, rows = services.review_queue(request=request, page_number=request.GET.get("page"))
+    return render(request, "console/review.html", {"page": page, "rows": rows})
+
+
+@permission_required(Permission.REVIEW)
+@require_POST
+def review_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    registrant = get_object_or_404(Registrant, pk=pk)
+    try:
+        registry.confirm_reviewed(registrant, actor=request.user, request=request)
+    except registry.NotPending:
+        messages.error(
+            request,
+            f"Registration #{pk} is no longer waiting for review, so nothing was changed.",
+        )
+    else:
+        messages.success(
+            request, f"Registration #{pk} is confirmed. The confirmation email is on its way."
+        )
+    return _back(request, "console:review")
+
+
+@permission_required(Permission.REVIEW)
+@require_POST
+def review_bulk_confirm(request: HttpRequest) -> HttpResponse:
+    ids = []
+    for value in request.POST.getlist("selected")[:MAX_BULK]:
+        try:
+            ids.append(int(value))
+        except ValueError:
+            continue
+    if not ids:
+        messages.error(request, "Select at least one registration to confirm.")
+        return redirect("console:review")
+    result = registry.bulk_confirm(ids, actor=request.user, request=request)
+    if result.confirmed:
+        count = len(result.confirmed)
+        messages.success(
+            request,
+            f"{count} registration{'s' if count != 1 else ''} confirmed. "
+            "The confirmation emails are on their way.",
+        )
+    if result.skipped:
+        listed = ", ".join(f"#{pk}" for pk in result.skipped)
+        messages.warning(request, f"Not confirmed (no longer waiting for review): {listed}.")
+    return redirect("console:review")
+
+
+@permission_required(Permission.REVIEW)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def review_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    registrant = get_object_or_404(Registrant, pk=pk)
+    if registrant.status != RegistrationStatus.PENDING_REVIEW:
+        messages.error(request, f"Registration #{pk} is not waiting for review.")
+        return redirect("console:review")
+    form = RejectForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        notify = not form.cleaned_data["spam"]
+        try:
+            registry.reject_registration(
+                registrant,
+                reason=form.cleaned_data["reason"],
+                notify=notify,
+                actor=request.user,
+                request=request,
+            )
+        except registry.NotPending:
+            messages.error(
+                request,
+                f"Registration #{pk} is no longer waiting for review, so nothing was changed.",
+            )
+        else:
+            messages.success(
+                request,
+                f"Registration #{pk} is rejected. "
+                + (
+                    "The registrant will receive the reason by email."
+                    if notify
+                    else "No email was sent."
+                ),
+            )
+        return redirect("console:review")
+    services.record_view(registrant, request=request, page="reject")
+    return render(
+        request,
+        "console/review_reject.html",
+        {
+            "registrant": registrant,
+            "sites": list(registrant.sites.all()),
+            "form": form,
+            "errors": form.error_summary(),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+# Registry map --------------------------------------------------------------------------
+
+
+@permission_required(Permission.REGISTRY_VIEW)
+@never_cache
+@require_GET
+def registry_map(request: HttpRequest) -> HttpResponse:
+    form = MapFilterForm.from_query(request.GET)
+    errors = form.error_summary() if form.is_bound and not form.is_valid() else []
+    return render(
+        request,
+        "console/registry_map.html",
+        {
+            "form": form,
+            "errors": errors,
+            "bounds": json.dumps(services.jurisdiction_bounds()),
+            "status_labels": json.dumps({value: str(label) for value, label in MAP_STATUSES}),
+            "system_labels": json.dumps({t.value: str(t.label) for t in SystemType}),
+            "registrant_url": reverse("console:registrant", kwargs={"pk": 0}),
+        },
+    )
+
+
+@permission_required(Permission.REGISTRY_VIEW)
+@never_cache
+@gzip_page
+@require_GET
+def registry_map_data(request: HttpRequest) -> JsonResponse:
+    """Camera points for the map, as rows of `fields`; no names or addresses."""
+    form = MapFilterForm.from_query(request.GET)
+    if form.is_bound and not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    filters = form.filters()
+    rows = services.map_points(filters, request=request)
+    return JsonResponse(
+        {
+            "fields": services.MAP_FIELDS,
+            "cameras": rows,
+            "count": len(rows),
+            "filters": filters,
+            # The registrant page of a camera: replace the trailing "0/" with its registrant_id.
+            "registrant_url": reverse("console:registrant", kwargs={"pk": 0}),
+        },
+        json_dumps_params={"separators": (",", ":")},
+    )
+
+
+# Registrants ---------------------------------------------------------------------------
+
+
+@permission_required(Permission.REGISTRY_VIEW)
+@never_cache
+@require_GET
+def registrants(request: HttpRequest) -> HttpResponse:
+    form = RegistrantSearchForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    page = services.search_registrants(
+        query=data.get("q", ""),
+        status=data.get("status", ""),
+        page_number=request.GET.get("page"),
+        request=request,
+    )
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return render(
+        request,
+        "console/registrants.html",
+        {
+            "form": form,
+            "errors": form.error_summary(),
+            "page": page,
+            "searched": bool(data.get("q") or data.get("status")),
+            "query_string": query_string.urlencode(),
+        },
+    )
+
+
+def _detail(request: HttpRequest, registrant: Registrant, note_form: NoteForm | None = None):
+    context = services.registrant_detail(registrant, request=request)
+    note_form = note_form or NoteForm()
+    context.update(
+        note_form=note_form,
+        errors=note_form.error_summary(),
+        is_tombstone=registrant.status == RegistrationStatus.LEFT,
+        is_pending=registrant.status == RegistrationStatus.PENDING_REVIEW,
+    )
+    return render(
+        request, "console/registrant.html", context, status=400 if note_form.errors else 200
+    )
+
+
+@permission_required(Permission.REGISTRY_VIEW)
+@never_cache
+@require_GET
+def registrant(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, get_object_or_404(Registrant, pk=pk))
+
+
+@permission_required(Permission.REGISTRANT_NOTE)
+@require_POST
+def registrant_note(request: HttpRequest, pk: int) -> HttpResponse:
+    registrant = get_object_or_404(Registrant, pk=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            registry.add_note(
+                registrant, author=request.user, body=form.cleaned_data["body"], request=request
+            )
+        except registry.NotEditable:
+            messages.error(request, "This registrant left the program; notes cannot be added.")
+        else:
+            messages.success(request, "Note added.")
+        return redirect(reverse("console:registrant", kwargs={"pk": pk}) + "#notes")
+    # The detail page shows registrant data: only for those who may see it.
+    if not can(request.user, Permission.REGISTRY_VIEW):
+        messages.error(request, "Write the note before adding it.")
+        return redirect("console:home")
+    return _detail(request, registrant, note_form=form)
+
+
+@permission_required(Permission.REGISTRANT_EDIT)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def registrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    registrant = get_object_or_404(Registrant, pk=pk)
+    if registrant.status == RegistrationStatus.LEFT:
+        messages.error(request, "This registrant left the program; there is nothing to edit.")
+        return redirect("console:registrant", pk=pk)
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, request.FILES, with_terms=False)
+        reason_form = EditReasonForm(request.POST, prefix="staff")
+        if form.is_structure_change:
+            reason_form.show_errors = False
+        form_ok = form.is_valid()
+        reason_ok = reason_form.is_valid()
+        if form_ok and reason_ok and not form.is_structure_change:
+            sites = _prepare_sites(form)
+            if sites is not None:
+                try:
+                    registry.update_registration_for(
+                        registrant,
+                        form.contact.cleaned_data,
+                        sites,
+                        reason=reason_form.cleaned_data["reason"],
+                        actor=request.user,
+                        request=request,
+                    )
+                except registry.NotEditable:
+                    messages.error(request, "This registrant left the program meanwhile.")
+                else:
+                    messages.success(
+                        request,
+                        f"Registration #{pk} is updated. The reason is in the audit log.",
+                    )
+                return redirect("console:registrant", pk=pk)
+    else:
+        form = RegistrationForm(with_terms=False, initial=_edit_initial(registrant))
+        reason_form = EditReasonForm(prefix="staff")
+    services.record_view(registrant, request=request, page="edit")
+    errors = reason_form.error_summary() + form.error_summary()
+    return render(
+        request,
+        "console/registrant_edit.html",
+        {"registrant": registrant, "form": form, "reason_form": reason_form, "errors": errors},
+        status=400 if errors else 200,
     )

@@ -63,3 +63,36 @@ class OutboxMessage(models.Model):
     @property
     def is_redacted(self) -> bool:
         return self.redacted_at is not None
+
+
+class EmailText(models.Model):
+    """The agency's own wording of one email in one language, replacing the shipped template.
+
+    `subject` and `body_text` are Django templates rendered with the same context as the
+    shipped template (see outreach.email_texts); the HTML part is made from the text.
+    Deleting the row restores the shipped default.
+    """
+
+    # The template key, e.g. "verify_email".
+    template = models.CharField(max_length=100)
+    language = models.CharField(max_length=10)
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "language"], name="one_email_text_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Email text {self.template} ({self.language})"

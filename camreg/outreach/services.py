@@ -35,6 +35,7 @@ from django.utils import timezone, translation
 
 from camreg.agency import services as agency_services
 
+from . import email_texts
 from .models import ERASED, OutboxMessage, OutboxStatus
 
 if TYPE_CHECKING:
@@ -67,14 +68,26 @@ def render_email(*, template: str, context: dict[str, Any], language: str) -> di
     """Subject, text and HTML body of `template` in `language`.
 
     The context gets `agency` (the agency of this installation) and `site_url`
-    (the public address, without a trailing slash) added.
+    (the public address, without a trailing slash) added. The agency's own text for
+    this email and language (outreach.email_texts) replaces the shipped template.
     """
     full_context = {
         **context,
         "agency": agency_services.current(),
         "site_url": settings.SITE_URL,
     }
-    with translation.override(_supported_language(language)):
+    language = _supported_language(language)
+    override = email_texts.override_for(template, language)
+    if override is not None:
+        try:
+            return email_texts.render(
+                override.subject, override.body_text, full_context, language=language
+            )
+        except Exception:  # noqa: BLE001 - the shipped text still goes out
+            logger.exception(
+                "Email text %s (%s) failed; sending the shipped text", template, language
+            )
+    with translation.override(language):
         subject = render_to_string(f"{TEMPLATE_DIR}/{template}.subject.txt", full_context)
         body_text = render_to_string(f"{TEMPLATE_DIR}/{template}.txt", full_context)
         body_html = render_to_string(f"{TEMPLATE_DIR}/{template}.html", full_context)

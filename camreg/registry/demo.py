@@ -32,6 +32,9 @@ from .services import current_terms
 
 DEMO_STAFF_EMAIL = "demo.deputy@example.org"
 DEMO_STAFF_PASSWORD = "kern-demo-registry-2026"  # noqa: S105 - printed on purpose, demo only
+# The demo account's authenticator key (base32) and recovery codes: printed on purpose, demo only.
+DEMO_TOTP_SECRET = "KERNCOUNTYDEMOCAMERAREGISTRY2345"  # noqa: S105
+DEMO_RECOVERY_CODES = [f"democode{n:02d}" for n in range(1, 6)]
 
 FIRST = [
     "Maria",
@@ -221,11 +224,50 @@ def load(count: int = 300, seed: int = 2026) -> int:
 
 
 def ensure_staff_account():
-    from camreg.accounts.models import User
+    """The demo staff member: every role but evidence custodian and investigator, and a
+    known second factor so that the printed instructions always work.
 
-    user = User.objects.filter(email=DEMO_STAFF_EMAIL).first()
-    if user is None:
-        user = User.objects.create_user(
-            DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, full_name="Demo Deputy", is_staff=True
+    Staff sign-in needs an authenticator code: add DEMO_TOTP_SECRET to an authenticator
+    app, or use `manage.py demo_totp_code`, or one of DEMO_RECOVERY_CODES (topped up again
+    by every `make run`).
+    """
+    import base64
+
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from camreg.accounts.models import User
+    from camreg.accounts.roles import Role
+
+    roles = [
+        Role.DEPUTY,
+        Role.SUPERVISOR,
+        Role.PROGRAM_COORDINATOR,
+        Role.AUDITOR,
+        Role.ADMINISTRATOR,
+    ]
+    with transaction.atomic():
+        user = User.objects.filter(email=DEMO_STAFF_EMAIL).first()
+        if user is None:
+            user = User.objects.create_user(
+                DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, full_name="Demo Deputy", is_staff=True
+            )
+        user.set_password(DEMO_STAFF_PASSWORD)
+        user.roles = [str(r) for r in roles]
+        user.is_active = True
+        user.deactivated_at = None
+        user.deactivated_reason = ""
+        user.reactivated_at = timezone.now()  # not disabled for inactivity by the worker
+        user.save()
+        key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+        TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
+        TOTPDevice.objects.get_or_create(
+            user=user, key=key, defaults={"name": "Demo authenticator", "confirmed": True}
+        )
+        TOTPDevice.objects.filter(user=user).update(confirmed=True)
+        StaticDevice.objects.filter(user=user).delete()
+        recovery = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+        StaticToken.objects.bulk_create(
+            [StaticToken(device=recovery, token=code) for code in DEMO_RECOVERY_CODES]
         )
     return user

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -249,3 +251,35 @@ class AccessToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} token {self.pk}"
+
+
+class RegistrantNote(models.Model):
+    """A staff note on a registrant ("called about the driveway camera").
+
+    Append-only: notes are added, never changed; they are erased with the registrant's
+    personal data when the registrant leaves the program.
+    """
+
+    registrant = models.ForeignKey(Registrant, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The author's name when the note was written (staff accounts may be renamed).
+    author_name = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on {self.registrant}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Registrant notes are append-only; add a new note instead.")
+        super().save(*args, **kwargs)

@@ -8,17 +8,21 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from camreg.agency import services as agency_services
 from camreg.agency.models import ConfirmMode
+from camreg.audit import services as audit
+from camreg.geo import normalize
 from camreg.geo import services as geo_services
 from camreg.geo.geocoders import AddressQuery
 from camreg.outreach import services as outreach
@@ -30,6 +34,7 @@ from .models import (
     Consent,
     LeaveReason,
     Registrant,
+    RegistrantNote,
     RegistrationStatus,
     Site,
     TermsText,
@@ -125,6 +130,151 @@ def accept_terms(registrant: Registrant, client: Client) -> Consent:
         user_agent=client.user_agent[:500],
         language=client.language,
     )
+
+
+class TermsError(ValueError):
+    """A terms change that is not allowed (a published version, a missing language...)."""
+
+
+def terms_draft() -> TermsVersion | None:
+    """The version being prepared, if any (there is at most one)."""
+    return (
+        TermsVersion.objects.filter(published_at__isnull=True)
+        .order_by("-number")
+        .prefetch_related("texts")
+        .first()
+    )
+
+
+def _check_terms_texts(texts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """Title and body for every language in settings.LANGUAGES, trimmed; else TermsError."""
+    cleaned: dict[str, dict[str, str]] = {}
+    for code, _name in settings.LANGUAGES:
+        entry = texts.get(code) or {}
+        title = (entry.get("title") or "").strip()
+        body = (entry.get("body") or "").strip()
+        if not title or not body:
+            raise TermsError(f"The terms need a title and a text in every language ({code}).")
+        if len(title) > TermsText._meta.get_field("title").max_length:
+            raise TermsError(f"The title ({code}) is too long.")
+        cleaned[code] = {"title": title, "body": body.replace("\r\n", "\n")}
+    return cleaned
+
+
+def create_terms_draft(
+    texts: dict[str, dict[str, str]], *, request=None, actor=None
+) -> TermsVersion:
+    """Start the next terms version as a draft: {language: {"title", "body"}}, audited.
+
+    Only one draft exists at a time; registrants see nothing of it until it is published.
+    """
+    from camreg.audit import services as audit
+
+    cleaned = _check_terms_texts(texts)
+    with transaction.atomic():
+        if TermsVersion.objects.select_for_update().filter(published_at__isnull=True).exists():
+            raise TermsError("A draft exists already: edit it, publish it or discard it first.")
+        last = TermsVersion.objects.order_by("-number").values_list("number", flat=True).first()
+        version = TermsVersion.objects.create(number=(last or 0) + 1)
+        TermsText.objects.bulk_create(
+            TermsText(terms_version=version, language=code, **text)
+            for code, text in cleaned.items()
+        )
+        audit.record(
+            "terms.draft_created",
+            actor=actor,
+            request=request,
+            target=version,
+            details={"number": version.number, "languages": sorted(cleaned)},
+        )
+    return version
+
+
+def update_draft(
+    version: TermsVersion, texts: dict[str, dict[str, str]], *, request=None, actor=None
+) -> list[str]:
+    """Change a draft's texts; the changed fields ("es.body", ...), audited when any."""
+    from camreg.audit import services as audit
+
+    cleaned = _check_terms_texts(texts)
+    with transaction.atomic():
+        version = TermsVersion.objects.select_for_update().get(pk=version.pk)
+        if version.published_at is not None:
+            raise TermsError("A published terms version cannot be changed.")
+        existing = {t.language: t for t in version.texts.all()}
+        changed: list[str] = []
+        for code, text in cleaned.items():
+            row = existing.get(code) or TermsText(terms_version=version, language=code)
+            fields = [name for name in ("title", "body") if getattr(row, name) != text[name]]
+            if row.pk is None or fields:
+                row.title, row.body = text["title"], text["body"]
+                row.save()
+                changed.extend(f"{code}.{name}" for name in (fields or ["title", "body"]))
+        if changed:
+            audit.record(
+                "terms.draft_updated",
+                actor=actor,
+                request=request,
+                target=version,
+                details={"number": version.number, "changed": changed},
+            )
+    return changed
+
+
+def discard_draft(version: TermsVersion, *, request=None, actor=None) -> None:
+    """Delete a draft that will not be published, audited."""
+    from camreg.audit import services as audit
+
+    with transaction.atomic():
+        version = TermsVersion.objects.select_for_update().get(pk=version.pk)
+        if version.published_at is not None:
+            raise TermsError("A published terms version cannot be discarded.")
+        audit.record(
+            "terms.draft_discarded",
+            actor=actor,
+            request=request,
+            target=version,
+            details={"number": version.number},
+        )
+        version.delete()
+
+
+def publish_terms(version: TermsVersion, *, request=None, actor=None) -> TermsVersion:
+    """Publish a draft: it becomes the current terms, and every active registrant is asked
+    to accept it at their next visit (needs_terms_acceptance). Audited."""
+    from camreg.audit import services as audit
+
+    with transaction.atomic():
+        version = TermsVersion.objects.select_for_update().get(pk=version.pk)
+        if version.published_at is not None:
+            raise TermsError("This terms version is published already.")
+        texts = {t.language: {"title": t.title, "body": t.body} for t in version.texts.all()}
+        _check_terms_texts(texts)
+        latest = (
+            TermsVersion.objects.filter(published_at__isnull=False)
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+        )
+        if latest is not None and version.number <= latest:
+            highest = TermsVersion.objects.order_by("-number").values_list("number", flat=True)
+            version.number = (highest.first() or 0) + 1
+        version.published_at = timezone.now()
+        version.save(update_fields=["number", "published_at"])
+        audit.record(
+            "terms.published",
+            actor=actor,
+            request=request,
+            target=version,
+            details={
+                "number": version.number,
+                "languages": sorted(texts),
+                "active_registrants": Registrant.objects.filter(
+                    status=RegistrationStatus.ACTIVE
+                ).count(),
+            },
+        )
+    return version
 
 
 # Locating sites ------------------------------------------------------------------------
@@ -338,7 +488,7 @@ def verify_email(raw: str) -> Registrant:
         registrant.status = RegistrationStatus.PENDING_REVIEW
         registrant.save(update_fields=["verified_at", "status", "updated_at"])
         if agency_services.current().confirm_mode == ConfirmMode.AUTOMATIC:
-            confirm_registration(registrant)
+            registrant = confirm_registration(registrant)
         else:
             outreach.queue_email(
                 to=registrant.email,
@@ -534,6 +684,7 @@ def _erase(registrant: Registrant) -> None:
         setattr(registrant, name, "")
     registrant.sites.all().delete()
     registrant.tokens.all().delete()
+    registrant.notes.all().delete()
     registrant.consents.update(ip_address=None, user_agent="")
 
 
@@ -566,3 +717,296 @@ def purge_unverified(now=None) -> int:
     if count:
         logger.info("purged %d unverified registrations", count)
     return count
+
+
+# Staff review and changes on a registrant's behalf -------------------------------------
+# Each function records its audit event in the same transaction as the change.
+
+
+class NotPending(Exception):
+    """The registration is no longer waiting for review (someone may have acted on it)."""
+
+
+class NotEditable(Exception):
+    """The registrant left the program: nothing is left to change or annotate."""
+
+
+def _pending_for_update(registrant: Registrant) -> Registrant:
+    locked = Registrant.objects.select_for_update().get(pk=registrant.pk)
+    if locked.status != RegistrationStatus.PENDING_REVIEW:
+        raise NotPending(f"Registrant {locked.pk} is {locked.status}, not pending review.")
+    return locked
+
+
+def confirm_reviewed(registrant: Registrant, *, actor, request=None) -> Registrant:
+    """A staff member confirms a registration waiting for review.
+
+    The registration becomes active and the confirmation email goes through the outbox.
+    Raises NotPending if it is no longer waiting for review.
+    """
+    with transaction.atomic():
+        _pending_for_update(registrant)
+        registrant = confirm_registration(registrant)
+        audit.record("registration.confirmed", actor=actor, request=request, target=registrant)
+    return registrant
+
+
+@dataclass
+class BulkConfirmResult:
+    confirmed: list[int]
+    skipped: list[int]  # not found, or no longer waiting for review
+
+
+def bulk_confirm(registrant_ids, *, actor, request=None) -> BulkConfirmResult:
+    """Confirm several registrations waiting for review, all in one transaction.
+
+    Ids that are unknown or no longer pending are skipped and reported; any other
+    failure confirms none of them.
+    """
+    wanted = sorted({int(pk) for pk in registrant_ids})
+    confirmed: list[int] = []
+    with transaction.atomic():
+        # Lock in id order so that two bulk confirmations cannot deadlock.
+        pending = list(
+            Registrant.objects.select_for_update()
+            .filter(pk__in=wanted, status=RegistrationStatus.PENDING_REVIEW)
+            .order_by("pk")
+        )
+        for registrant in pending:
+            confirm_registration(registrant)
+            audit.record(
+                "registration.confirmed",
+                actor=actor,
+                request=request,
+                target=registrant,
+                details={"bulk": True, "batch_size": len(pending)},
+            )
+            confirmed.append(registrant.pk)
+    return BulkConfirmResult(confirmed, [pk for pk in wanted if pk not in confirmed])
+
+
+def reject_registration(
+    registrant: Registrant, *, reason: str, notify: bool = True, actor, request=None
+) -> Registrant:
+    """Turn down a registration waiting for review, with a reason.
+
+    With `notify` the registrant gets the reason by email in their language; without it
+    (obvious spam) nothing is sent. Raises NotPending if it is no longer waiting for review.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("A rejection needs a reason.")
+    with transaction.atomic():
+        registrant = _pending_for_update(registrant)
+        registrant.status = RegistrationStatus.REJECTED
+        registrant.rejection_reason = reason
+        registrant.save(update_fields=["status", "rejection_reason", "updated_at"])
+        if notify:
+            outreach.queue_email(
+                to=registrant.email,
+                template="registration_rejected",
+                context={"name": registrant.name, "reason": reason},
+                language=registrant.language,
+                registrant=registrant,
+            )
+        audit.record(
+            "registration.rejected",
+            actor=actor,
+            request=request,
+            target=registrant,
+            reason=reason,
+            details={"notified": bool(notify)},
+        )
+    return registrant
+
+
+# Duplicate hints: the same address, email or phone as another registrant.
+
+
+@dataclass(frozen=True)
+class DuplicateHint:
+    kind: str  # "address", "email" or "phone"
+    other_id: int
+    other_status: str
+
+    @property
+    def other_status_label(self) -> str:
+        return str(RegistrationStatus(self.other_status).label)
+
+
+def address_key(street: str, postcode: str) -> tuple[str, str, str] | None:
+    """House number, street and ZIP code spelled one way: how two sites are compared."""
+    number, name, _unit = normalize.split_street_line(street or "")
+    street_key = normalize.normalize_street(name)
+    if not street_key:
+        return None
+    return normalize.normalize_number(number), street_key, normalize.normalize_postcode(postcode)
+
+
+def duplicate_hints_for(registrants) -> dict[int, list[DuplicateHint]]:
+    """For each registrant, other registrants (not tombstones) sharing an address, email or
+    phone. A handful of queries whatever the number of registrants asked about."""
+    registrants = list(registrants)
+    hints: dict[int, set[DuplicateHint]] = {r.pk: set() for r in registrants}
+    if not registrants:
+        return {}
+    others = Registrant.objects.exclude(status=RegistrationStatus.LEFT)
+
+    emails = {r.email for r in registrants if r.email}
+    if emails:
+        matches = others.filter(email__in=emails).values_list("pk", "email", "status")
+        for other_id, email, status in matches:
+            for r in registrants:
+                if r.email == email and r.pk != other_id:
+                    hints[r.pk].add(DuplicateHint("email", other_id, status))
+
+    phones = {p for r in registrants for p in (r.phone, r.alternate_phone) if p}
+    if phones:
+        matches = others.filter(Q(phone__in=phones) | Q(alternate_phone__in=phones)).values_list(
+            "pk", "phone", "alternate_phone", "status"
+        )
+        for other_id, phone, alternate, status in matches:
+            theirs = {phone, alternate} - {""}
+            for r in registrants:
+                if r.pk != other_id and theirs & ({r.phone, r.alternate_phone} - {""}):
+                    hints[r.pk].add(DuplicateHint("phone", other_id, status))
+
+    keys: dict[int, set[tuple[str, str, str]]] = defaultdict(set)
+    wanted = Q()
+    for registrant_id, street, postcode in Site.objects.filter(
+        registrant__in=[r.pk for r in registrants]
+    ).values_list("registrant_id", "street", "postcode"):
+        key = address_key(street, postcode)
+        if key is None:
+            continue
+        keys[registrant_id].add(key)
+        number = normalize.split_street_line(street)[0]
+        wanted |= Q(postcode__startswith=key[2], street__istartswith=number)
+    if keys:
+        candidates = (
+            Site.objects.filter(wanted)
+            .exclude(registrant__status=RegistrationStatus.LEFT)
+            .values_list("registrant_id", "registrant__status", "street", "postcode")
+        )
+        for other_id, status, street, postcode in candidates:
+            key = address_key(street, postcode)
+            for registrant_id, own in keys.items():
+                if registrant_id != other_id and key in own:
+                    hints[registrant_id].add(DuplicateHint("address", other_id, status))
+
+    order = {"address": 0, "email": 1, "phone": 2}
+    return {
+        pk: sorted(found, key=lambda h: (order[h.kind], h.other_id)) for pk, found in hints.items()
+    }
+
+
+def duplicate_hints(registrant: Registrant) -> list[DuplicateHint]:
+    return duplicate_hints_for([registrant])[registrant.pk]
+
+
+# Changes on the registrant's behalf (a phone call, a letter) and staff notes.
+
+SITE_FIELDS = ("label", "street", "unit", "city", "postcode", "latitude", "longitude")
+
+
+def _snapshot(registrant: Registrant) -> dict:
+    return {
+        "contact": {name: getattr(registrant, name) for name in CONTACT_FIELDS},
+        "sites": {
+            row["id"]: row
+            for row in Site.objects.filter(registrant=registrant).values("id", *SITE_FIELDS)
+        },
+        "cameras": {
+            row["id"]: row
+            for row in Camera.objects.filter(site__registrant=registrant).values(
+                "id", "site_id", "photo", *CAMERA_FIELDS
+            )
+        },
+    }
+
+
+def _row_changes(before: dict, after: dict, fields) -> dict:
+    changed = {
+        str(pk): [name for name in fields if before[pk][name] != after[pk][name]]
+        for pk in sorted(before.keys() & after.keys())
+    }
+    return {
+        "added": sorted(after.keys() - before.keys()),
+        "removed": sorted(before.keys() - after.keys()),
+        "changed": {pk: names for pk, names in changed.items() if names},
+    }
+
+
+def registration_changes(before: dict, after: dict) -> dict:
+    """What changed between two snapshots: field names and row ids, never values."""
+    return {
+        "contact": [n for n in CONTACT_FIELDS if before["contact"][n] != after["contact"][n]],
+        "sites": _row_changes(before["sites"], after["sites"], SITE_FIELDS),
+        "cameras": _row_changes(
+            before["cameras"], after["cameras"], ("site_id", "photo", *CAMERA_FIELDS)
+        ),
+    }
+
+
+def update_registration_for(
+    registrant: Registrant, contact: dict, sites: list[dict], *, reason: str, actor, request=None
+) -> tuple[Registrant, dict]:
+    """A staff member changes a registration on the registrant's behalf, with a reason.
+
+    Same rules as the registrant's own update (`update_registration`); the audit event
+    keeps the written reason and what changed (field names and row ids, not values).
+    Returns the registrant and those changes.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("A change on the registrant's behalf needs a written reason.")
+    before_photos: set[str] = set()
+    after_photos: set[str] = set()
+    try:
+        with transaction.atomic():
+            locked = Registrant.objects.select_for_update().get(pk=registrant.pk)
+            if locked.status == RegistrationStatus.LEFT:
+                raise NotEditable(f"Registrant {locked.pk} left the program.")
+            before = _snapshot(locked)
+            before_photos = {c["photo"] for c in before["cameras"].values() if c["photo"]}
+            registrant = update_registration(locked, contact, sites)
+            after = _snapshot(registrant)
+            after_photos = {c["photo"] for c in after["cameras"].values() if c["photo"]}
+            changes = registration_changes(before, after)
+            audit.record(
+                "registrant.edited",
+                actor=actor,
+                request=request,
+                target=registrant,
+                reason=reason,
+                details={"changed": changes},
+            )
+    except Exception:
+        _cleanup_on_rollback(sorted(after_photos - before_photos))
+        raise
+    return registrant, changes
+
+
+def add_note(registrant: Registrant, *, author, body: str, request=None) -> RegistrantNote:
+    """Append a staff note to a registrant's log."""
+    body = (body or "").strip()
+    if not body:
+        raise ValueError("A note needs some text.")
+    with transaction.atomic():
+        locked = Registrant.objects.select_for_update().get(pk=registrant.pk)
+        if locked.status == RegistrationStatus.LEFT:
+            raise NotEditable(f"Registrant {locked.pk} left the program.")
+        note = RegistrantNote.objects.create(
+            registrant=locked,
+            author=author,
+            author_name=(author.full_name or author.email)[:200],
+            body=body,
+        )
+        audit.record(
+            "registrant.note_added",
+            actor=author,
+            request=request,
+            target=locked,
+            details={"note_id": note.pk},
+        )
+    return note

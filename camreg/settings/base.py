@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "camreg.geo",
     "camreg.registry",
     "camreg.outreach",
+    "camreg.canvass",
     "camreg.console",
 ]
 
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "camreg.web.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff idle timeout and absolute session lifetime (after messages: it leaves one).
+    "camreg.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
@@ -137,10 +140,25 @@ AXES_FAILURE_LIMIT = env.int("STAFF_LOCKOUT_FAILURES", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("STAFF_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
 AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout are refused without extending it: it ends 15 minutes after
+# the failure that started it, as the lockout page says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"
+# The same client address everywhere (audit log, rate limits), honouring TRUSTED_PROXY_COUNT:
+# behind a proxy, REMOTE_ADDR alone would lock everyone out together.
+AXES_CLIENT_IP_CALLABLE = "camreg.web.http.client_ip"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_SENSITIVE_PARAMETERS = ["password", "code", "csrfmiddlewaretoken"]
 AXES_LOCKOUT_CALLABLE = "camreg.accounts.views.locked_out"
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Camera Registry")
+# Staff sessions end after this much inactivity, and this long after signing in at the latest.
+STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=30)
+STAFF_SESSION_HOURS = env.int("STAFF_SESSION_HOURS", default=12)
+# Staff accounts not used for this many days are disabled by the worker (0: never).
+STAFF_INACTIVE_DAYS = env.int("STAFF_INACTIVE_DAYS", default=90)
+# Links sent by email: invitations and password resets (single use).
+STAFF_INVITATION_DAYS = env.int("STAFF_INVITATION_DAYS", default=7)
+STAFF_PASSWORD_RESET_MINUTES = env.int("STAFF_PASSWORD_RESET_MINUTES", default=60)
 
 # Languages: every public page and every email to a registrant ships in both.
 LANGUAGE_CODE = "en"
@@ -161,6 +179,7 @@ NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/uswds", NODE_MODULES / "@uswds" / "uswds" / "dist"),
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
 ]
 STORAGES = {
     "default": {

@@ -19,6 +19,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         **env,
     }
     environment.pop("DATABASE_URL", None)
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser fixtures
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -29,6 +29,10 @@ class Command(BaseCommand):
                 f"{url}/\n"
                 f"  Staff sign-in: {url}/staff/sign-in/  "
                 f"{demo.DEMO_STAFF_EMAIL} / {demo.DEMO_STAFF_PASSWORD}\n"
+                "    then a code: add the key "
+                f"{demo.DEMO_TOTP_SECRET} to an authenticator app (time-based, 6 digits),\n"
+                "    or run `.venv/bin/python manage.py demo_totp_code`, or use a recovery code: "
+                f"{', '.join(demo.DEMO_RECOVERY_CODES)}\n"
                 f"  Emails sent by the app: {url}/dev/mailbox/\n"
             )
         )

@@ -1,0 +1,243 @@
+"""The canvass spatial index: a fixed grid over latitude and longitude, in a plain table.
+
+Each site is one row of `IndexedSite`: its position and the key of the grid cell it lies
+in, `row * COLUMNS + column`, cells CELL_DEGREES on a side (about 555 m north-south and
+455 m east-west at Bakersfield's latitude). A B-tree index on (cell, latitude, longitude,
+site) answers a search with one short index range per covered cell: SQLite and PostgreSQL
+serve it the same way, with no extension. See docs/decisions/0006-canvass-spatial-index.md.
+
+The registry services keep it current: `index_registrant` (or `index_sites`) after any
+change to a registrant's sites, inside the same transaction. Deleting a site deletes its
+row (the foreign key cascades). `rebuild()` and `manage.py rebuild_canvass_index` build it
+from scratch; `check()` reports drift.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from django.db import connection, transaction
+from django.db.models import F, Q
+
+from camreg.geo import shapes
+from camreg.registry.models import Site
+
+from .models import IndexedSite
+
+CELL_DEGREES = 0.005
+ROWS = round(180 / CELL_DEGREES)  # 36,000
+COLUMNS = round(360 / CELL_DEGREES)  # 72,000
+# A search lists its cells (`cell IN (...)`) up to this many; beyond, one range per row.
+MAX_LISTED_CELLS = 400
+# A circle covering at most this many cells uses them all; larger ones are clipped to it.
+UNCLIPPED_CIRCLE_CELLS = 64
+BATCH = 500
+
+
+def row_of(lat: float) -> int:
+    return min(ROWS - 1, max(0, math.floor((lat + 90.0) / CELL_DEGREES)))
+
+
+def column_of(lon: float) -> int:
+    return min(COLUMNS - 1, max(0, math.floor((lon + 180.0) / CELL_DEGREES)))
+
+
+def cell_of(lat: float, lon: float) -> int:
+    """The grid cell a point lies in."""
+    return row_of(lat) * COLUMNS + column_of(lon)
+
+
+def covering_cells(scene: shapes.Scene) -> list[int]:
+    """The cells that hold every point of the scene's search area, in key order.
+
+    The cells of the bounding box; clipped to the area itself for drawn areas, routes
+    (so a long diagonal corridor does not scan its whole box) and large circles.
+    """
+    south, west, north, east = scene.bounds()
+    rows = np.arange(row_of(south), row_of(north) + 1)
+    columns = np.arange(column_of(west), column_of(east) + 1)
+    grid_rows, grid_columns = (a.ravel() for a in np.meshgrid(rows, columns, indexing="ij"))
+    keys = grid_rows * COLUMNS + grid_columns
+    clip = not isinstance(scene, shapes.CircleScene) or keys.size > UNCLIPPED_CIRCLE_CELLS
+    if clip and keys.size > 1:
+        boxes = shapely.box(
+            grid_columns * CELL_DEGREES - 180.0,
+            grid_rows * CELL_DEGREES - 90.0,
+            (grid_columns + 1) * CELL_DEGREES - 180.0,
+            (grid_rows + 1) * CELL_DEGREES - 90.0,
+        )
+        area = scene.cell_filter()
+        shapely.prepare(area)
+        keys = keys[shapely.intersects(area, boxes)]
+    return sorted(int(k) for k in keys)
+
+
+def search_filter(scene: shapes.Scene, prefix: str = "") -> Q:
+    """A filter on IndexedSite (through `prefix`, e.g. "site__canvass_index__") for a search.
+
+    Candidates only: the caller measures each one against the scene exactly.
+    """
+    south, west, north, east = scene.bounds()
+    cells = covering_cells(scene)
+    query = Q(
+        **{
+            f"{prefix}latitude__range": (south, north),
+            f"{prefix}longitude__range": (west, east),
+        }
+    )
+    if len(cells) <= MAX_LISTED_CELLS:
+        return query & Q(**{f"{prefix}cell__in": cells})
+    runs = Q()
+    for first, last in _runs(cells):
+        runs |= Q(**{f"{prefix}cell__range": (first, last)})
+    return query & runs
+
+
+def sites_in(scene: shapes.Scene) -> list[int]:
+    """Ids of the indexed sites inside the scene's search area, in no particular order.
+
+    One query on the covering index (cells and coordinates), then the exact test on the
+    indexed positions.
+    """
+    south, west, north, east = scene.bounds()
+    cells = covering_cells(scene)
+    table = connection.ops.quote_name(IndexedSite._meta.db_table)
+    if len(cells) <= MAX_LISTED_CELLS:
+        cell_sql = f"cell IN ({', '.join(['%s'] * len(cells))})"
+        params: list = list(cells)
+    else:
+        runs = list(_runs(cells))
+        cell_sql = "(" + " OR ".join(["cell BETWEEN %s AND %s"] * len(runs)) + ")"
+        params = [key for run in runs for key in run]
+    sql = (
+        f"SELECT site_id, latitude, longitude FROM {table} "  # noqa: S608 - no user text
+        f"WHERE {cell_sql} AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, south, north, west, east])
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    inside = scene.contains_many([row[1] for row in rows], [row[2] for row in rows])
+    return [row[0] for row, keep in zip(rows, inside, strict=True) if keep]
+
+
+def _runs(cells: list[int]) -> Iterator[tuple[int, int]]:
+    """Consecutive keys as (first, last) ranges: one per row of a compact area."""
+    start = previous = cells[0]
+    for key in cells[1:]:
+        if key != previous + 1:
+            yield start, previous
+            start = key
+        previous = key
+    yield start, previous
+
+
+# Keeping the index current -----------------------------------------------------------
+
+
+def _entry(site_id: int, lat: float, lon: float) -> IndexedSite:
+    return IndexedSite(site_id=site_id, latitude=lat, longitude=lon, cell=cell_of(lat, lon))
+
+
+def _batches(values: list[int], size: int = BATCH) -> Iterator[list[int]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def index_sites(site_ids: Iterable[int]) -> int:
+    """Index these sites at their current position; ids of deleted sites are dropped.
+
+    Call it after sites are created or moved, in the same transaction. Returns how many
+    sites are indexed.
+    """
+    ids = sorted({int(pk) for pk in site_ids})
+    indexed = 0
+    with transaction.atomic():
+        for chunk in _batches(ids):
+            IndexedSite.objects.filter(site_id__in=chunk).delete()
+            rows = Site.objects.filter(pk__in=chunk).values_list("pk", "latitude", "longitude")
+            entries = IndexedSite.objects.bulk_create([_entry(*row) for row in rows])
+            indexed += len(entries)
+    return indexed
+
+
+def index_registrant(registrant) -> int:
+    """Index all of a registrant's sites, after any change to them (new, moved, removed)."""
+    with transaction.atomic():
+        IndexedSite.objects.filter(site__registrant=registrant).delete()
+        return index_sites(Site.objects.filter(registrant=registrant).values_list("pk", flat=True))
+
+
+def remove_sites(site_ids: Iterable[int]) -> int:
+    """Take these sites out of the index (deleting a site does this by itself)."""
+    ids = sorted({int(pk) for pk in site_ids})
+    removed = 0
+    with transaction.atomic():
+        for chunk in _batches(ids):
+            removed += IndexedSite.objects.filter(site_id__in=chunk).delete()[0]
+    return removed
+
+
+def rebuild(batch_size: int = 5000) -> int:
+    """Build the whole index from the sites table, in one transaction; returns its size."""
+    total = 0
+    with transaction.atomic():
+        IndexedSite.objects.all().delete()
+        last = 0
+        while True:
+            rows = list(
+                Site.objects.filter(pk__gt=last)
+                .order_by("pk")
+                .values_list("pk", "latitude", "longitude")[:batch_size]
+            )
+            if not rows:
+                break
+            IndexedSite.objects.bulk_create([_entry(*row) for row in rows])
+            total += len(rows)
+            last = rows[-1][0]
+    return total
+
+
+@dataclass
+class IndexReport:
+    sites: int
+    indexed: int
+    missing: int  # sites without an index row
+    moved: int  # rows whose position (or cell) no longer matches their site
+
+    @property
+    def current(self) -> bool:
+        return self.missing == 0 and self.moved == 0
+
+
+def check() -> IndexReport:
+    """Compare the index with the sites table, without changing anything."""
+    moved = IndexedSite.objects.exclude(latitude=F("site__latitude")).count()
+    moved += (
+        IndexedSite.objects.filter(latitude=F("site__latitude"))
+        .exclude(longitude=F("site__longitude"))
+        .count()
+    )
+    wrong_cell = 0
+    last = 0
+    while True:
+        rows = list(
+            IndexedSite.objects.filter(site_id__gt=last)
+            .order_by("site_id")
+            .values_list("site_id", "latitude", "longitude", "cell")[:5000]
+        )
+        if not rows:
+            break
+        wrong_cell += sum(1 for _, lat, lon, cell in rows if cell_of(lat, lon) != cell)
+        last = rows[-1][0]
+    return IndexReport(
+        sites=Site.objects.count(),
+        indexed=IndexedSite.objects.count(),
+        missing=Site.objects.filter(canvass_index__isnull=True).count(),
+        moved=moved + wrong_cell,
+    )
