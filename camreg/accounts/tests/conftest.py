@@ -106,6 +106,3 @@ def admin(db) -> User:
 def admin_client(admin) -> Client:
     return verified_client(admin)
 
-
-# The browser tests use the same Chromium fixtures as the public pages' browser tests.
-from camreg.web.tests.conftest import browser, new_page  # noqa: E402, F401

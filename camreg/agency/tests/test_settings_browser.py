@@ -16,7 +16,6 @@ from camreg.agency.models import ConfirmMode
 from camreg.outreach import email_texts
 from camreg.registry import services as registry
 from camreg.web.tests.browser import VIEWPORTS, assert_accessible
-from camreg.web.tests.conftest import browser, new_page  # noqa: F401 - fixtures
 
 pytestmark = [
     pytest.mark.browser,

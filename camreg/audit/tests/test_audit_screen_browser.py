@@ -12,7 +12,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from camreg.accounts.models import User
 from camreg.audit import services
 from camreg.web.tests.browser import VIEWPORTS, assert_accessible
-from camreg.web.tests.conftest import browser, new_page  # noqa: F401 - fixtures
 
 pytestmark = [
     pytest.mark.browser,

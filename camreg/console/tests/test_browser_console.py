@@ -12,7 +12,6 @@ from django.test import Client
 
 from camreg.registry.models import RegistrationStatus
 from camreg.web.tests.browser import assert_accessible
-from camreg.web.tests.conftest import browser, new_page  # noqa: F401 - fixtures
 
 from .helpers import create_staff, sign_in_staff
 
