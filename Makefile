@@ -8,7 +8,7 @@ PORT ?= 8000
 DEV := DJANGO_SETTINGS_MODULE=camreg.settings.development
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres setup setup-dev static chromium lint bench lock clean
+.PHONY: run test test-postgres setup setup-dev static chromium lint security audit-deps bench lock clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,15 @@ test-postgres: setup-dev chromium
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Static security analysis (medium and high severity), run by CI.
+security: setup-dev
+	$(BIN)/bandit -ll -q -r camreg -x '*/tests/*'
+
+# Known-vulnerability check of the pinned dependencies; needs the PyPI JSON API or OSV.
+audit-deps: setup-dev
+	$(BIN)/pip install --quiet pip-audit==2.10.1
+	$(BIN)/pip-audit --strict -r requirements.txt
 
 bench: setup-dev
 	$(PY) bench/registration.py --json
