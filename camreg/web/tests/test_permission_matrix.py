@@ -165,3 +165,17 @@ def test_staff_without_second_factor_is_treated_as_signed_out(db):
     client.force_login(user)  # password only, no TOTP step
     response = client.get(reverse("console:home"))
     assert response.status_code == 302
+
+
+def test_every_url_refuses_a_post_without_csrf_token(visitors):
+    """No view is exempt from CSRF protection (the API's bearer-token routes will be listed)."""
+    fixtures, clients = visitors
+    table = documented()
+    for visitor in ("anonymous", "registrant_a", "administrator"):
+        client = clients[visitor]
+        client.handler.enforce_csrf_checks = True
+        for name in url_names():
+            access = table[name]
+            url = reverse(name, kwargs=access.kwargs(fixtures) if access.kwargs else None)
+            status = client.post(url, {"anything": "x"}).status_code
+            assert status == 403, f"{name} as {visitor}: POST without CSRF token gave {status}"
