@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 
 from camreg.geo import shapes
 from camreg.registry.models import Site
@@ -76,27 +76,6 @@ def covering_cells(scene: shapes.Scene) -> list[int]:
     return sorted(int(k) for k in keys)
 
 
-def search_filter(scene: shapes.Scene, prefix: str = "") -> Q:
-    """A filter on IndexedSite (through `prefix`, e.g. "site__canvass_index__") for a search.
-
-    Candidates only: the caller measures each one against the scene exactly.
-    """
-    south, west, north, east = scene.bounds()
-    cells = covering_cells(scene)
-    query = Q(
-        **{
-            f"{prefix}latitude__range": (south, north),
-            f"{prefix}longitude__range": (west, east),
-        }
-    )
-    if len(cells) <= MAX_LISTED_CELLS:
-        return query & Q(**{f"{prefix}cell__in": cells})
-    runs = Q()
-    for first, last in _runs(cells):
-        runs |= Q(**{f"{prefix}cell__range": (first, last)})
-    return query & runs
-
-
 def sites_in(scene: shapes.Scene) -> list[int]:
     """Ids of the indexed sites inside the scene's search area, in no particular order.
 
@@ -105,6 +84,8 @@ def sites_in(scene: shapes.Scene) -> list[int]:
     """
     south, west, north, east = scene.bounds()
     cells = covering_cells(scene)
+    if not cells:
+        return []
     table = connection.ops.quote_name(IndexedSite._meta.db_table)
     if len(cells) <= MAX_LISTED_CELLS:
         cell_sql = f"cell IN ({', '.join(['%s'] * len(cells))})"
@@ -114,7 +95,7 @@ def sites_in(scene: shapes.Scene) -> list[int]:
         cell_sql = "(" + " OR ".join(["cell BETWEEN %s AND %s"] * len(runs)) + ")"
         params = [key for run in runs for key in run]
     sql = (
-        f"SELECT site_id, latitude, longitude FROM {table} "  # noqa: S608 - no user text
+        f"SELECT site_id, latitude, longitude FROM {table} "  # noqa: S608  # nosec B608 - placeholders only
         f"WHERE {cell_sql} AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s"
     )
     with connection.cursor() as cursor:

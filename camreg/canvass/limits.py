@@ -113,7 +113,10 @@ class LimitExceeded(CanvassError):
         return [v.code for v in self.violations]
 
 
-def _metres(value: float) -> str:
+def _metres(value: float, limit: float | None = None) -> str:
+    """Whole metres; tenths when rounding would hide that `value` exceeds `limit`."""
+    if limit is not None and round(value) <= limit < value:
+        return f"{value:,.1f}"
     return f"{value:,.0f}"
 
 
@@ -165,9 +168,10 @@ def check(
                 "time_window_too_short",
                 _(
                     "The time window is %(minutes)s minutes; it must be at least %(limit)s "
-                    "minutes. Widen it. "
+                    "minutes. Widen it."
                 )
                 % {"minutes": f"{minutes:g}", "limit": f"{limits.min_window_minutes:g}"}
+                + " "
                 + supervisor,
                 limit=limits.min_window_minutes,
                 value=round(minutes, 2),
@@ -177,8 +181,9 @@ def check(
         found.append(
             Violation(
                 "time_window_too_long",
-                _("The time window is %(hours)s hours; the limit is %(limit)s hours. Narrow it. ")
+                _("The time window is %(hours)s hours; the limit is %(limit)s hours. Narrow it.")
                 % {"hours": f"{minutes / 60:.4g}", "limit": f"{limits.max_window_minutes / 60:g}"}
+                + " "
                 + supervisor,
                 limit=limits.max_window_minutes,
                 value=round(minutes, 2),
@@ -192,9 +197,13 @@ def check(
                     "radius_too_large",
                     _(
                         "The search radius is %(radius)s m; the limit is %(limit)s m. "
-                        "Make the circle smaller. "
+                        "Make the circle smaller."
                     )
-                    % {"radius": _metres(scene.radius_m), "limit": _metres(limits.max_radius_m)}
+                    % {
+                        "radius": _metres(scene.radius_m, limits.max_radius_m),
+                        "limit": _metres(limits.max_radius_m),
+                    }
+                    + " "
                     + supervisor,
                     limit=limits.max_radius_m,
                     value=scene.radius_m,
@@ -208,9 +217,10 @@ def check(
                     "polygon_too_large",
                     _(
                         "The area drawn is %(area)s square miles; the limit is %(limit)s "
-                        "square miles. Draw a smaller area. "
+                        "square miles. Draw a smaller area."
                     )
                     % {"area": f"{area:.2f}", "limit": f"{limits.max_area_sq_mi:g}"}
+                    + " "
                     + supervisor,
                     limit=limits.max_area_sq_mi,
                     value=round(area, 4),
@@ -224,9 +234,13 @@ def check(
                     "route_too_long",
                     _(
                         "The route is %(length)s m long; the limit is %(limit)s m. "
-                        "Shorten the route. "
+                        "Shorten the route."
                     )
-                    % {"length": _metres(length), "limit": _metres(limits.max_route_length_m)}
+                    % {
+                        "length": _metres(length, limits.max_route_length_m),
+                        "limit": _metres(limits.max_route_length_m),
+                    }
+                    + " "
                     + supervisor,
                     limit=limits.max_route_length_m,
                     value=round(length, 1),
@@ -239,9 +253,13 @@ def check(
                     "corridor_too_wide",
                     _(
                         "The corridor is %(width)s m wide; the limit is %(limit)s m. "
-                        "Make it narrower. "
+                        "Make it narrower."
                     )
-                    % {"width": _metres(width), "limit": _metres(limits.max_corridor_width_m)}
+                    % {
+                        "width": _metres(width, limits.max_corridor_width_m),
+                        "limit": _metres(limits.max_corridor_width_m),
+                    }
+                    + " "
                     + supervisor,
                     limit=limits.max_corridor_width_m,
                     value=width,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LocationKind(models.TextChoices):
     POINT = "point", _("Address or map point")
     POLYGON = "polygon", _("Area drawn on the map")
-    ROUTE = "route", _("Route")
+    ROUTE = "route", pgettext_lazy("canvass case", "Route")
 
 
 class Case(models.Model):
@@ -24,9 +25,12 @@ class Case(models.Model):
     case_number = models.CharField(_("case number"), max_length=60, db_index=True)
     incident_type = models.CharField(_("incident type"), max_length=100)
     location_kind = models.CharField(
-        _("where"), max_length=10, choices=LocationKind.choices, default=LocationKind.POINT
+        pgettext_lazy("canvass case", "where"),
+        max_length=10,
+        choices=LocationKind.choices,
+        default=LocationKind.POINT,
     )
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    address = models.CharField(pgettext_lazy("canvass case", "address"), max_length=300, blank=True)
     # The scene point for a point case; the middle of the area or route otherwise.
     latitude = models.FloatField()
     longitude = models.FloatField()
@@ -35,8 +39,8 @@ class Case(models.Model):
     corridor_width_m = models.PositiveIntegerField(
         _("corridor width (meters)"), null=True, blank=True
     )
-    start = models.DateTimeField(_("start"))
-    end = models.DateTimeField(_("end"))
+    start = models.DateTimeField(pgettext_lazy("canvass case", "start"))
+    end = models.DateTimeField(pgettext_lazy("canvass case", "end"))
     # The deputy's statement that the canvass is not aimed at lawful protest or other
     # protected activity, as they affirmed it when creating the case.
     purpose_statement = models.TextField(_("purpose statement"), blank=True)

@@ -554,7 +554,7 @@ def _camera_query() -> str:
     site_fk = quote(Camera._meta.get_field("site").column)
     registrant_fk = quote(Site._meta.get_field("registrant").column)
     return (
-        f"SELECT {columns} FROM {quote(Camera._meta.db_table)} c "  # noqa: S608 - no user text
+        f"SELECT {columns} FROM {quote(Camera._meta.db_table)} c "  # noqa: S608  # nosec B608 - model names only
         f"JOIN {quote(Site._meta.db_table)} s ON s.{quote(Site._meta.pk.column)} = c.{site_fk} "
         f"JOIN {quote(Registrant._meta.db_table)} r "
         f"ON r.{quote(Registrant._meta.pk.column)} = s.{registrant_fk} "

@@ -19,6 +19,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext as _
 from pyproj import Transformer
 from shapely.geometry import LineString, Point, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
@@ -189,13 +190,15 @@ def polygon_from_geojson(geojson) -> Polygon:
     geometry = _geometry(geojson, "Polygon")
     rings = geometry.get("coordinates")
     if not isinstance(rings, list) or len(rings) != 1:
-        raise ShapeError("Draw the area as one outline without holes.")
+        raise ShapeError(_("Draw the area as one outline without holes."))
     points = _positions(rings[0], minimum=4)
     if points[0] != points[-1]:
         points.append(points[0])
     polygon = Polygon(points)
     if not polygon.is_valid or polygon.area <= 0:
-        raise ShapeError("The area's outline crosses itself or encloses nothing; redraw it.")
+        raise ShapeError(
+            _("The outline of the area crosses itself or encloses nothing; draw it again.")
+        )
     return polygon
 
 
@@ -205,7 +208,7 @@ def line_from_geojson(geojson) -> LineString:
     points = _positions(geometry.get("coordinates"), minimum=2)
     line = LineString(points)
     if line.length <= 0:
-        raise ShapeError("A route needs at least two different points.")
+        raise ShapeError(_("A route needs at least two different points."))
     return line
 
 
@@ -213,25 +216,28 @@ def _geometry(geojson, expected: str) -> dict:
     if isinstance(geojson, dict) and geojson.get("type") == "Feature":
         geojson = geojson.get("geometry")
     if not isinstance(geojson, dict) or geojson.get("type") != expected:
-        raise ShapeError(f"Expected a GeoJSON {expected}.")
+        raise ShapeError(_("Expected a GeoJSON %(type)s.") % {"type": expected})
     return geojson
 
 
 def _positions(value, *, minimum: int) -> list[tuple[float, float]]:
     if not isinstance(value, list) or not minimum <= len(value) <= MAX_VERTICES:
-        raise ShapeError(f"Expected between {minimum} and {MAX_VERTICES} points.")
+        raise ShapeError(
+            _("Expected between %(minimum)d and %(maximum)d points.")
+            % {"minimum": minimum, "maximum": MAX_VERTICES}
+        )
     points = []
     for position in value:
         if not isinstance(position, list | tuple) or len(position) < 2:
-            raise ShapeError("Each point needs a longitude and a latitude.")
+            raise ShapeError(_("Each point needs a longitude and a latitude."))
         try:
             lon, lat = float(position[0]), float(position[1])
         except (TypeError, ValueError) as error:
-            raise ShapeError("Coordinates must be numbers.") from error
+            raise ShapeError(_("Coordinates must be numbers.")) from error
         if not (math.isfinite(lon) and math.isfinite(lat)):
-            raise ShapeError("Coordinates must be numbers.")
+            raise ShapeError(_("Coordinates must be numbers."))
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise ShapeError("Coordinates are out of range (longitude first, then latitude).")
+            raise ShapeError(_("Coordinates are out of range (longitude first, then latitude)."))
         points.append((lon, lat))
     return points
 

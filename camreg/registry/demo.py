@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from camreg.agency import services as agency_services
 from camreg.agency.models import ConfirmMode
+from camreg.canvass import index as canvass_index
 from camreg.geo.models import AddressPoint
 
 from .models import (
@@ -219,6 +220,7 @@ def load(count: int = 300, seed: int = 2026) -> int:
                 )
             created += 1
         Camera.objects.bulk_create(cameras)
+        canvass_index.rebuild()
         Consent.objects.bulk_create(consents)
     return created
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from camreg.agency import services as agency_services
 from camreg.agency.models import ConfirmMode
 from camreg.audit import services as audit
+from camreg.canvass import index as canvass_index
 from camreg.geo import normalize
 from camreg.geo import services as geo_services
 from camreg.geo.geocoders import AddressQuery
@@ -463,6 +464,7 @@ def _save_sites(registrant: Registrant, sites: list[dict], stored: list[str]) ->
             _store_photo(camera, camera_data.get("photo_jpeg"), stored)
             cameras.append(camera)
     Camera.objects.bulk_create(cameras)
+    canvass_index.index_registrant(registrant)
 
 
 def _send_verification(registrant: Registrant) -> None:
@@ -614,6 +616,7 @@ def update_registration(registrant: Registrant, contact: dict, sites: list[dict]
                     transaction.on_commit(lambda name=camera.photo: photos.delete(name))
             Camera.objects.filter(pk__in=[c.pk for c in gone]).delete()
             registrant.sites.exclude(pk__in=kept_sites).delete()
+            canvass_index.index_registrant(registrant)
     except Exception:
         _cleanup_on_rollback(stored)
         raise

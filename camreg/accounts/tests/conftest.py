@@ -105,4 +105,3 @@ def admin(db) -> User:
 @pytest.fixture
 def admin_client(admin) -> Client:
     return verified_client(admin)
-

@@ -259,3 +259,8 @@ def test_malformed_searches_are_refused_and_audited(deputy, changes, code):
         services.search(circle(**changes), limits=LIMITS, actor=deputy, now=NOW)
     assert refused.value.code == code and refused.value.message
     assert AuditEvent.objects.get(action="canvass.searched").details["refused"] == [code]
+
+
+def test_a_radius_just_over_the_limit_says_so(deputy):
+    with pytest.raises(LimitExceeded, match=r"The search radius is 640.3 m; the limit is 640 m\."):
+        services.search(circle(radius_m=640.3), limits=LIMITS, actor=deputy, now=NOW)
