@@ -50,10 +50,22 @@ ACCOUNTS_JOBS = [
     Job("camreg.accounts.tasks.disable_inactive_staff", DAY),
 ]
 
+FOOTAGE_JOBS = [
+    # Unanswered requests whose link has expired; reminders 48 hours after a request.
+    Job("camreg.footage.tasks.expire_footage_links", 15 * MINUTE),
+    Job("camreg.footage.tasks.send_footage_reminders", 15 * MINUTE),
+]
+
 # Other apps' periodic jobs go here (annual confirmation, evidence retention, ...).
 OTHER_JOBS: list[Job] = []
 
-JOBS: list[Job] = [*OUTREACH_JOBS, *REGISTRY_JOBS, *ACCOUNTS_JOBS, *OTHER_JOBS]
+JOBS: list[Job] = [
+    *OUTREACH_JOBS,
+    *REGISTRY_JOBS,
+    *ACCOUNTS_JOBS,
+    *FOOTAGE_JOBS,
+    *OTHER_JOBS,
+]
 
 
 # Running them ----------------------------------------------------------------------

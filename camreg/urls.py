@@ -1,15 +1,22 @@
 from django.conf import settings
 from django.urls import include, path
 
+from camreg.api.api import api
+
 urlpatterns = [
     path("", include("camreg.web.urls")),
+    path("api/v1/", api.urls),
     path("", include("camreg.registry.urls")),
     path("staff/", include("camreg.accounts.urls")),
     path("console/staff/", include("camreg.accounts.console_urls")),
     path("console/settings/", include("camreg.agency.urls")),
     path("console/audit/", include("camreg.audit.urls")),
+    path("console/canvass/", include("camreg.canvass.urls")),
+    path("console/api-tokens/", include("camreg.api.urls")),
+    path("console/footage/", include("camreg.footage.urls")),
     path("console/", include("camreg.console.urls")),
     path("", include("camreg.outreach.urls")),
+    path("footage/", include("camreg.footage.public_urls")),
 ]
 
 if settings.DEBUG and settings.DEMO_MODE:

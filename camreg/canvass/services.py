@@ -728,3 +728,42 @@ class _Words:
         if result.recording_mode == RecordingMode.MOTION:
             return f"{facing}, {kept}, {where}, {self.motion}"
         return f"{facing}, {kept}, {where}"
+
+
+# Reading a case and what is printed or exported from it -------------------------------
+
+
+def view_case(case: Case, *, actor, request=None) -> Case:
+    """Open a case page: needs Permission.CANVASS; every view is audited."""
+    if not can(actor, Permission.CANVASS):
+        raise PermissionDenied(Permission.CANVASS.value)
+    audit.record(
+        "canvass.case_viewed",
+        actor=actor,
+        request=request,
+        target=case,
+        case_number=case.case_number,
+    )
+    return case
+
+
+def record_output(action: str, result: SearchResult, *, actor, request=None, **details) -> None:
+    """Audit a contact sheet printed ("canvass.contact_sheet_printed") or a CSV export
+    ("canvass.exported") of a search's results, with its row counts."""
+    if action not in ("canvass.contact_sheet_printed", "canvass.exported"):
+        raise ValueError(action)
+    if not can(actor, Permission.CANVASS):
+        raise PermissionDenied(Permission.CANVASS.value)
+    audit.record(
+        action,
+        actor=actor,
+        request=request,
+        target=result.params.case,
+        case_number=result.params.case_number,
+        details={
+            "rows": len(result.cameras) + len(result.apart),
+            "results": result.counts,
+            "search_event_id": result.audit_event_id,
+            **details,
+        },
+    )

@@ -9,8 +9,11 @@ MENU = [
     ("Review", "console:review", Permission.REVIEW),
     ("Camera map", "console:registry-map", Permission.REGISTRY_VIEW),
     ("Registrants", "console:registrants", Permission.REGISTRY_VIEW),
+    ("Canvass", "canvass:cases", Permission.CANVASS),
+    ("Footage requests", "footage:dashboard", Permission.CANVASS),
     ("Program settings", "agency:settings", Permission.SETTINGS),
     ("Staff", "staff:list", Permission.USERS),
+    ("API tokens", "api-tokens:list", Permission.USERS),
     ("Audit log", "audit:events", Permission.AUDIT_VIEW),
 ]
 

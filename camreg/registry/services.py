@@ -689,6 +689,9 @@ def _erase(registrant: Registrant) -> None:
     registrant.tokens.all().delete()
     registrant.notes.all().delete()
     registrant.consents.update(ip_address=None, user_agent="")
+    from camreg.footage import services as footage  # footage depends on the registry
+
+    footage.forget_registrant(registrant)
 
 
 def purge_unverified(now=None) -> int:

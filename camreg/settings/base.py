@@ -48,7 +48,9 @@ INSTALLED_APPS = [
     "camreg.geo",
     "camreg.registry",
     "camreg.outreach",
+    "camreg.api",
     "camreg.canvass",
+    "camreg.footage",
     "camreg.console",
 ]
 
@@ -181,6 +183,7 @@ STATICFILES_DIRS = [
     ("vendor/uswds", NODE_MODULES / "@uswds" / "uswds" / "dist"),
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
+    ("vendor/leaflet-geoman", NODE_MODULES / "@geoman-io" / "leaflet-geoman-free" / "dist"),
 ]
 STORAGES = {
     "default": {

@@ -17,6 +17,9 @@ PUBLIC = "public"  # everyone gets `ok`
 PORTAL = "portal"  # registrants in a magic-link session; others are sent to /manage/
 STAFF = "staff"  # verified staff holding `permission`; others 403, or sign-in when not staff
 SIGN_IN = "sign-in"  # the staff sign-in flow itself
+# REST API routes: bearer tokens only, never the session cookie, so they are exempt from
+# CSRF; every visitor without a token (the matrix's visitors) gets `denied`, default 401.
+API = "api"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,10 @@ def staff(permission: Permission, **kw) -> Access:
 
 def sign_in(**kw) -> Access:
     return Access(SIGN_IN, **kw)
+
+
+def api(permission: Permission | None = None, **kw) -> Access:
+    return Access(API, permission, **kw)
 
 
 URL_ACCESS = {

@@ -1,0 +1,105 @@
+"""Creating, revoking and checking API tokens: every rule about them lives here.
+
+A token is `crk_` followed by 43 random URL-safe characters (256 bits). It is returned once
+by `create_token`; the database keeps its SHA-256 hash (a lookup key that cannot be turned
+back into the token) and its first characters for display. See
+docs/decisions/0008-api-bearer-tokens.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from camreg.accounts.roles import Permission, can
+from camreg.audit import services as audit
+
+from .models import ApiToken
+
+TOKEN_PREFIX = "crk_"  # noqa: S105 - not a secret: the start of every token
+PREFIX_LENGTH = len(TOKEN_PREFIX) + 8
+# Writing the last-used time on every call would make each call a write; once a minute
+# is precise enough to see whether a token is in use.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def create_token(*, user, name: str, actor=None, request=None) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns the row and the raw token (shown once, never stored).
+
+    `actor` must be an administrator (Permission.USERS), or None for the management
+    command run on the server. Audited as "api.token_created".
+    """
+    if actor is not None and not can(actor, Permission.USERS):
+        raise PermissionDenied(Permission.USERS.value)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("Give the token a name, such as the system that will use it.")
+    if not user.is_active:
+        raise ValidationError("This staff member is deactivated; a token would not work.")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name[:100],
+            prefix=raw[:PREFIX_LENGTH],
+            token_hash=hash_token(raw),
+            created_by=actor,
+        )
+        audit.record(
+            "api.token_created",
+            actor=actor,
+            request=request,
+            target=token,
+            details={"user_id": user.pk, "name": token.name, "prefix": token.prefix},
+        )
+    return token, raw
+
+
+def revoke(token: ApiToken, *, actor=None, request=None) -> ApiToken:
+    """Revoke `token` at once (an administrator, or None for the system). Audited as
+    "api.token_revoked"; revoking a revoked token changes nothing."""
+    if actor is not None and not can(actor, Permission.USERS):
+        raise PermissionDenied(Permission.USERS.value)
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is not None:
+            return token
+        token.revoked_at = timezone.now()
+        token.revoked_by = actor
+        token.save(update_fields=["revoked_at", "revoked_by"])
+        audit.record(
+            "api.token_revoked",
+            actor=actor,
+            request=request,
+            target=token,
+            details={"user_id": token.user_id, "name": token.name, "prefix": token.prefix},
+        )
+    return token
+
+
+def authenticate(raw: str) -> ApiToken | None:
+    """The live token matching `raw` (its owner active), with its last-used time updated;
+    None for an unknown or revoked token or a deactivated owner."""
+    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

@@ -1,0 +1,60 @@
+"""The API token pages and the API documentation page pass axe-core (WCAG 2.1 A and AA)
+with no Content-Security-Policy violation."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from camreg.console.tests.helpers import sign_in_staff
+from camreg.web.tests.browser import assert_accessible
+
+from .conftest import make_user
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def check(page, label: str) -> None:
+    assert_accessible(page, label)
+    assert not page.csp_violations, page.csp_violations
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_token_pages_and_docs_are_accessible(new_page, live_server, viewport):
+    deputy = make_user("deputy", email="dana.deputy@example.org")
+    client = sign_in_staff(Client(), make_user("administrator"))
+    page = new_page(viewport)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto("/console/api-tokens/")
+    check(page, f"token list, empty ({viewport})")
+    page.goto("/console/api-tokens/new/")
+    with page.expect_navigation():
+        page.locator('main button[type="submit"]').click()
+    check(page, f"token form with errors ({viewport})")
+    page.select_option('[name="user"]', str(deputy.pk))
+    page.fill('[name="name"]', "Dispatch")
+    with page.expect_navigation():
+        page.locator('main button[type="submit"]').click()
+    assert page.locator("#api-token").inner_text().startswith("crk_")
+    check(page, f"token shown once ({viewport})")
+    page.goto("/console/api-tokens/")
+    check(page, f"token list ({viewport})")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Revoke Dispatch").click()
+    check(page, f"token list after revoking ({viewport})")
+
+    page.goto("/api/v1/docs")
+    check(page, f"API documentation ({viewport})")

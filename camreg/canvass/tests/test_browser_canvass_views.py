@@ -1,0 +1,149 @@
+"""A deputy creates a case from an address in the browser, sees the cameras on the map and in
+the list in the right order, and prints the contact sheet; every page passes axe-core."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from camreg.accounts.models import User
+from camreg.web.tests.browser import assert_accessible
+
+from .helpers import CASE_NUMBER
+from .test_views import local, scene_fixture
+
+TRUXTUN = (35.3733, -119.0210)  # where the address points put 1200 Truxtun Ave
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def sign_in(page, role: str = "deputy") -> User:
+    """Put the session of a verified staff member (password and code checked) in the page's
+    browser context."""
+    user = User.objects.create_user(
+        f"{role}.browser@example.org", "x" * 16, full_name="Dana Deputy", roles=[role]
+    )
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": cookie,
+                "url": page.context_options["base_url"],
+            }
+        ]
+    )
+    return user
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_a_deputy_creates_a_case_and_sees_the_cameras(new_page, address_points, viewport):
+    scene_fixture(TRUXTUN)
+    page = new_page(viewport)
+    sign_in(page)
+
+    page.goto("/console/canvass/")
+    assert page.locator("h1").inner_text() == "Canvass cases"
+    assert_accessible(page, "case list (empty)")
+
+    page.click("text=New case")
+    page.wait_for_url("**/console/canvass/new/")
+    assert_accessible(page, "new case form")
+    # Only the address fields show for an address; the drawing map is there.
+    assert page.locator('[name="address"]').is_visible()
+    assert not page.locator('[name="polygon"]').is_visible()
+    assert page.locator("#canvass-draw-map").is_visible()
+
+    # Selecting a point on the map fills the latitude and longitude.
+    page.locator('label[for="id_where_1"]').click()
+    page.locator("#canvass-draw-map").click(position={"x": 60, "y": 60})
+    assert page.locator('[name="latitude"]').input_value() != ""
+    assert page.locator('[name="longitude"]').input_value() != ""
+
+    # Sent with problems: the error summary names the fields.
+    page.locator('label[for="id_where_0"]').click()
+    page.fill('[name="case_number"]', "12345")
+    with page.expect_navigation():
+        page.click("form.canvass-case-form button[type=submit]")
+    summary = page.locator("#error-summary")
+    assert "Case number: 12345 is not in the agency's format" in summary.inner_text()
+    assert "Incident type: This field is required." in summary.inner_text()
+    assert_accessible(page, "new case form with errors")
+
+    start = (timezone.now() - timedelta(days=5)).replace(second=0, microsecond=0)
+    page.fill('[name="case_number"]', CASE_NUMBER)
+    page.fill('[name="incident_type"]', "Burglary")
+    page.fill('[name="address"]', "1200 Truxtun Ave, Bakersfield, CA 93301")
+    page.fill('[name="start"]', local(start))
+    page.fill('[name="end"]', local(start + timedelta(hours=1)))
+    page.locator('label[for="id_purpose"]').click()
+    with page.expect_navigation():
+        page.click("form.canvass-case-form button[type=submit]")
+    assert page.locator("h1").inner_text() == f"Case {CASE_NUMBER}"
+
+    # The map shows every camera found, numbered as in the list.
+    markers = page.locator("#canvass-results-map .canvass-map-marker")
+    markers.first.wait_for()
+    assert markers.count() == 5
+    assert sorted(markers.all_inner_texts()) == ["1", "2", "3", "4", "A1"]
+    titles = page.locator("#canvass-results-map .canvass-map-marker").evaluate_all(
+        "els => els.map(e => e.getAttribute('title'))"
+    )
+    assert "1: Faces north" in titles
+    listed = page.locator("ol.canvass-results .canvass-result__title").all_text_contents()
+    expected = ["Faces north", "Far north", "Faces south", "Short memory"]
+    assert [label in title for label, title in zip(expected, listed, strict=False)] == [True] * 4
+    assert "Lapsed cam" in listed[4]
+    assert_accessible(page, "case page with results")
+
+    # By keyboard: a marker opens its place in the list.
+    page.locator("#canvass-results-map .canvass-map-marker").first.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id").startswith("camera-")
+
+    page.click("text=Print contact sheet")
+    page.wait_for_url("**/contact-sheet/")
+    assert "Ana Facing" in page.locator("table.contact-table").first.inner_text()
+    assert_accessible(page, "contact sheet")
+
+    page.goto("/console/canvass/")
+    assert CASE_NUMBER in page.locator("table").inner_text()
+    assert_accessible(page, "case list")
+    assert page.csp_violations == []
+
+
+def test_the_pages_work_without_javascript(new_page, address_points):
+    scene_fixture()
+    page = new_page("phone", javascript=False)
+    sign_in(page)
+    page.goto("/console/canvass/new/")
+    start = (timezone.now() - timedelta(days=5)).replace(second=0, microsecond=0)
+    page.fill('[name="case_number"]', CASE_NUMBER)
+    page.fill('[name="incident_type"]', "Burglary")
+    page.locator('label[for="id_where_1"]').click()
+    page.fill('[name="latitude"]', "35.3733")
+    page.fill('[name="longitude"]', "-119.0187")
+    page.fill('[name="start"]', local(start))
+    page.fill('[name="end"]', local(start + timedelta(hours=1)))
+    page.locator('label[for="id_purpose"]').click()
+    with page.expect_navigation():
+        page.click("form.canvass-case-form button[type=submit]")
+    assert page.locator("h1").inner_text() == f"Case {CASE_NUMBER}"
+    assert page.locator("ol.canvass-results > li").count() == 5
+    assert_accessible(page, "case page without JavaScript")

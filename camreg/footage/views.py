@@ -1,0 +1,303 @@
+"""Footage request pages. Thin: check the permission, parse, call services, render.
+
+Console pages (English) are for staff holding the canvass permission; every view is audited.
+The answer page is public: the registrant opens it from the email link, in their language.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from camreg.accounts.roles import Permission, permission_required
+from camreg.audit import services as audit
+from camreg.canvass.models import Case
+
+from . import services
+from .forms import AnswerForm, ContactForm, FinishForm, RequestForm
+from .models import FootageRequest, Status
+
+# Console ----------------------------------------------------------------------------------
+
+
+def _case_from(request: HttpRequest) -> Case | None:
+    data = request.POST if request.method == "POST" else request.GET
+    value = data.get("case", "")
+    if not value:
+        return None
+    try:
+        return Case.objects.get(pk=int(value))
+    except (ValueError, Case.DoesNotExist):
+        raise Http404("No such case") from None
+
+
+def _camera_ids(request: HttpRequest) -> list[str]:
+    data = request.POST if request.method == "POST" else request.GET
+    return data.getlist("camera")
+
+
+@never_cache
+@permission_required(Permission.CANVASS)
+@require_http_methods(["GET", "POST"])
+def request_create(request: HttpRequest) -> HttpResponse:
+    """Confirm and send footage requests for cameras chosen in a case's results.
+
+    The results page posts `case` and `camera` (several); the form shown posts them back
+    with `action=send`, the time window and the message.
+    """
+    case = _case_from(request)
+    if case is None:
+        return render(request, "footage/request_create.html", {"case": None})
+    camera_ids = _camera_ids(request)
+    try:
+        plan = services.plan_requests(case, camera_ids, actor=request.user)
+    except services.FootageError as error:
+        return render(
+            request,
+            "footage/request_create.html",
+            {"case": case, "problem": error.message},
+            status=400,
+        )
+    sending = request.method == "POST" and request.POST.get("action") == "send"
+    if sending:
+        form = RequestForm(request.POST)
+    else:
+        form = RequestForm(
+            initial={
+                "window_start": timezone.localtime(case.start),
+                "window_end": timezone.localtime(case.end),
+            }
+        )
+    if sending and form.is_valid():
+        try:
+            created = services.create_requests(
+                case,
+                camera_ids,
+                actor=request.user,
+                message=form.cleaned_data["message"],
+                window_start=form.cleaned_data["window_start"],
+                window_end=form.cleaned_data["window_end"],
+                request=request,
+            )
+        except services.FootageError as error:
+            form.add_error(None, error.message)
+        else:
+            emailed = sum(1 for r in created if r.status == Status.SENT)
+            text = f"{emailed} footage request{'s' if emailed != 1 else ''} sent by email."
+            drafts = len(created) - emailed
+            if drafts:
+                text += (
+                    f" {drafts} owner{'s have' if drafts != 1 else ' has'} no email address:"
+                    " contact them by phone or in person and log it on the request."
+                )
+            messages.success(request, text)
+            return redirect("footage:dashboard")
+    audit.record(
+        "footage.request_form_viewed",
+        actor=request.user,
+        request=request,
+        target=case,
+        case_number=case.case_number,
+        details={"camera_ids": [c.pk for group in plan.groups for c in group.cameras]},
+    )
+    return render(
+        request,
+        "footage/request_create.html",
+        {
+            "case": case,
+            "plan": plan,
+            "form": form,
+            "errors": form.error_summary(),
+            "camera_ids": [c.pk for group in plan.groups for c in group.cameras],
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _rows(requests: list[FootageRequest]) -> list[dict]:
+    now = timezone.now()
+    return [{"r": r, "days_left": services.days_left(r, now)} for r in requests]
+
+
+@never_cache
+@permission_required(Permission.CANVASS)
+@require_http_methods(["GET"])
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """My requests and the agency's, soonest overwrite deadline first."""
+    show_all = request.GET.get("show") == "all"
+    mine = services.list_requests(request.user, mine=True, open_only=not show_all)
+    everyone = services.list_requests(request.user, open_only=not show_all)
+    audit.record(
+        "footage.dashboard_viewed",
+        actor=request.user,
+        request=request,
+        details={"show": "all" if show_all else "open", "count": len(everyone)},
+    )
+    return render(
+        request,
+        "footage/dashboard.html",
+        {"mine": _rows(mine), "everyone": _rows(everyone), "show_all": show_all},
+    )
+
+
+def _detail(request: HttpRequest, pk: int, forms: dict | None = None, status: int = 200):
+    try:
+        footage_request = services.get_request(pk, request.user, request=request)
+    except FootageRequest.DoesNotExist:
+        raise Http404("No such footage request") from None
+    forms = forms or {}
+    contact_form = forms.get("contact") or ContactForm(prefix="contact")
+    received_form = forms.get("received") or FinishForm(prefix="received")
+    close_form = forms.get("close") or FinishForm(prefix="close")
+    errors = []
+    for form in (contact_form, received_form, close_form):
+        errors.extend(form.error_summary())
+    return render(
+        request,
+        "footage/request_detail.html",
+        {
+            "fr": footage_request,
+            "days_left": services.days_left(footage_request),
+            "contacts": footage_request.contact_attempts.all(),
+            "contact_form": contact_form,
+            "received_form": received_form,
+            "close_form": close_form,
+            "errors": errors,
+            "finished": footage_request.status in (Status.FOOTAGE_RECEIVED, Status.CLOSED),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@permission_required(Permission.CANVASS)
+@require_http_methods(["GET"])
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, pk)
+
+
+@permission_required(Permission.CANVASS)
+@require_POST
+def request_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    footage_request = get_object_or_404(FootageRequest, pk=pk)
+    form = ContactForm(request.POST, prefix="contact")
+    if form.is_valid():
+        try:
+            services.log_contact(
+                footage_request,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                at=form.cleaned_data["at"],
+                request=request,
+            )
+        except services.FootageError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Contact logged.")
+            return redirect("footage:request", pk=pk)
+    return _detail(request, pk, {"contact": form}, status=400)
+
+
+def _finish(request: HttpRequest, pk: int, which: str, action, done: str) -> HttpResponse:
+    footage_request = get_object_or_404(FootageRequest, pk=pk)
+    form = FinishForm(request.POST, prefix=which)
+    if form.is_valid():
+        try:
+            action(
+                footage_request,
+                actor=request.user,
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except services.FootageError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, done)
+            return redirect("footage:request", pk=pk)
+    return _detail(request, pk, {which: form}, status=400)
+
+
+@permission_required(Permission.CANVASS)
+@require_POST
+def request_received(request: HttpRequest, pk: int) -> HttpResponse:
+    return _finish(
+        request, pk, "received", services.mark_footage_received, "Marked as footage received."
+    )
+
+
+@permission_required(Permission.CANVASS)
+@require_POST
+def request_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _finish(request, pk, "close", services.close, "Request closed.")
+
+
+# The registrant's answer page -------------------------------------------------------------
+
+
+def _language_for(request: HttpRequest, footage_request: FootageRequest | None) -> str:
+    """?lang= when the visitor switched language on the page, else the registrant's."""
+    supported = {code for code, _ in settings.LANGUAGES}
+    chosen = request.GET.get("lang", "")
+    if chosen in supported:
+        return chosen
+    if footage_request is not None and footage_request.language in supported:
+        return footage_request.language
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def _render_public(request, template, context, language, status=200) -> HttpResponse:
+    other = "es" if language == "en" else "en"
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        response = render(
+            request,
+            template,
+            {**context, "other_language": other, "switch_url": f"{request.path}?lang={other}"},
+            status=status,
+        )
+    response["Content-Language"] = language
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows the request and the answer form (nothing is used up); POST records the answer."""
+    try:
+        footage_request = services.open_link(token)
+    except services.LinkInvalid:
+        return _render_public(
+            request, "footage/link_invalid.html", {}, _language_for(request, None), status=410
+        )
+    language = _language_for(request, footage_request)
+    form = AnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            answered = services.answer(
+                token, form.cleaned_data["answer"], form.cleaned_data["note"], request=request
+            )
+        except services.LinkInvalid:
+            return _render_public(request, "footage/link_invalid.html", {}, language, status=410)
+        return _render_public(request, "footage/answer_thanks.html", {"fr": answered}, language)
+    with translation.override(language):
+        errors = form.error_summary()
+    return _render_public(
+        request,
+        "footage/answer.html",
+        {
+            "fr": footage_request,
+            "cameras": footage_request.requested_cameras.select_related("camera__site"),
+            "form": form,
+            "errors": errors,
+        },
+        language,
+        status=400 if form.is_bound else 200,
+    )
