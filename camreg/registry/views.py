@@ -73,6 +73,7 @@ def _register_context(request: HttpRequest, form: RegistrationForm) -> dict:
         "terms_version": terms,
         "terms_text": services.terms_text(terms, request.LANGUAGE_CODE),
         "is_edit": not form.with_terms,
+        "cache_form": not form.is_bound and form.with_terms,
     }
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -217,3 +219,14 @@ def test_spanish_errors(client, address_points):
     assert response.status_code == 400
     assert "Número de teléfono:" in body
     assert "código de área" in body
+
+
+def test_cached_empty_form_never_hides_a_submitted_one(client, address_points):
+    first = client.get(URL).content.decode()
+    second = client.get(URL).content.decode()
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert strip.sub("", first) == strip.sub("", second)
+    response = client.post(URL, registration_post(name="Zed Unique", phone="12"))
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'value="Zed Unique"' in body and "Phone number:" in body
