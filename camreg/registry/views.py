@@ -30,6 +30,10 @@ def _client(request: HttpRequest) -> services.Client:
     )
 
 
+SENT_COOKIE = "camreg_registered"
+SENT_COOKIE_SECONDS = 900
+
+
 def _posted(request: HttpRequest):
     """The submitted data on POST (even when empty), None on GET."""
     return request.POST if request.method == "POST" else None
@@ -92,8 +96,19 @@ def register(request: HttpRequest) -> HttpResponse:
             sites = _prepare_sites(form)
             if sites is not None:
                 registrant = services.register(form.contact.cleaned_data, sites, _client(request))
-                request.session["registered_email"] = registrant.email
-                return redirect("registry:register-sent")
+                # The "check your email" page names the address; a short-lived signed cookie
+                # carries it there without writing a session row for every registration.
+                response = redirect("registry:register-sent")
+                response.set_signed_cookie(
+                    SENT_COOKIE,
+                    registrant.email,
+                    salt=SENT_COOKIE,
+                    max_age=SENT_COOKIE_SECONDS,
+                    httponly=True,
+                    samesite="Lax",
+                    secure=request.is_secure(),
+                )
+                return response
     else:
         form = RegistrationForm(initial={"contact": {"language": request.LANGUAGE_CODE}})
     status = 400 if form.error_summary() else 200
@@ -108,7 +123,9 @@ def register_sent(request: HttpRequest) -> HttpResponse:
         request,
         "registry/register_sent.html",
         {
-            "email": request.session.get("registered_email", ""),
+            "email": request.get_signed_cookie(
+                SENT_COOKIE, default="", salt=SENT_COOKIE, max_age=SENT_COOKIE_SECONDS
+            ),
             "hours": settings.VERIFICATION_LINK_HOURS,
         },
     )

@@ -56,6 +56,8 @@ def test_register_two_sites_three_cameras(client, address_points):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ana@example.com"]
     assert "/verify/" in mail.outbox[0].body
+    sent_page = client.get(response["Location"]).content.decode()
+    assert "<strong>ana@example.com</strong>" in sent_page
 
 
 def test_business_needs_business_name(client, address_points):
