@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from camreg.accounts.models import User
 from camreg.audit.models import AuditEvent
+from camreg.registry.tests.factories import form_post  # noqa: F401 - shared with the portal tests
 
 _numbers = itertools.count(1)
 
@@ -41,22 +42,3 @@ def create_staff(*roles: str, full_name: str | None = None, email: str | None = 
 
 def events(action: str) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(action=action).order_by("pk"))
-
-
-def form_post(form) -> dict:
-    """The registration edit form (a RegistrationForm from a response context) as the
-    browser posts it back unchanged."""
-    data = {"action": "submit", "site_count": str(len(form.sites))}
-    for f in form._all_forms():
-        for name in f.fields:
-            value = f[name].value()
-            if value is None or name == "photo":
-                continue
-            if isinstance(value, bool):
-                if value:
-                    data[f.add_prefix(name)] = "on"
-                continue
-            data[f.add_prefix(name)] = value
-    for block in form.sites:
-        data[f"s{block.index}-camera_count"] = str(len(block.cameras))
-    return data

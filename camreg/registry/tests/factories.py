@@ -72,3 +72,21 @@ def link_from_last_email(pattern: str = r"https?://\S+") -> str:
 
 def path_of(link: str) -> str:
     return re.sub(r"^https?://[^/]+", "", link)
+
+
+def form_post(form) -> dict:
+    """A RegistrationForm (from a response's context) as the browser posts it back unchanged."""
+    data = {"action": "submit", "site_count": str(len(form.sites))}
+    for f in form._all_forms():
+        for name in f.fields:
+            value = f[name].value()
+            if value is None or name == "photo":
+                continue
+            if isinstance(value, bool):
+                if value:
+                    data[f.add_prefix(name)] = "on"
+                continue
+            data[f.add_prefix(name)] = value
+    for block in form.sites:
+        data[f"s{block.index}-camera_count"] = str(len(block.cameras))
+    return data

@@ -22,7 +22,7 @@ from camreg.registry.models import (
     TermsVersion,
 )
 
-from .factories import link_from_last_email, path_of, registration_post
+from .factories import form_post, link_from_last_email, path_of, registration_post
 
 pytestmark = pytest.mark.django_db
 
@@ -49,21 +49,7 @@ def _edit_post(client):
     """The edit form as the browser would post it back unchanged."""
     page = client.get(reverse("registry:portal-edit"))
     assert page.status_code == 200
-    form = page.context["form"]
-    data = {"action": "submit", "site_count": str(len(form.sites))}
-    for f in form._all_forms():
-        for name in f.fields:
-            value = f[name].value()
-            if value is None or name == "photo":
-                continue
-            if isinstance(value, bool):
-                if value:
-                    data[f.add_prefix(name)] = "on"
-                continue
-            data[f.add_prefix(name)] = value
-    for block in form.sites:
-        data[f"s{block.index}-camera_count"] = str(len(block.cameras))
-    return data
+    return form_post(page.context["form"])
 
 
 def test_edit_a_camera(client, signed_in):
