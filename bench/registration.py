@@ -39,7 +39,7 @@ import threading
 import time
 import traceback
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,6 +169,7 @@ def multipart(fields: list[tuple[str, str]], file_fields: list[str]) -> tuple[by
 TOKEN_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 SUMMARY_RE = re.compile(rb'id="error-summary".*?<ul[^>]*>(.*?)</ul>', re.S)
 TAG_RE = re.compile(r"<[^>]+>")
+CAMERA_FIELD_RE = re.compile(r"(s\d+-c\d+)-")
 
 
 def error_summary(status: int, body: bytes) -> str:
@@ -200,17 +201,18 @@ class Visitor:
         }
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        for attempt in (1, 2):
+        while True:
+            reused = self.conn.sock is not None
             try:
                 self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
                 data = response.read()
                 break
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                # The server closed an idle keep-alive connection: reconnect once.
                 self.conn.close()
-                if attempt == 2:
+                if not reused:
                     raise
+                # The server had closed the idle keep-alive connection: retry on a new one.
         for name, value in response.getheaders():
             if name.lower() == "set-cookie":
                 pair = value.split(";", 1)[0]
@@ -228,7 +230,8 @@ class Visitor:
         if status != 200 or not match:
             return 0.0, False, error_summary(status, page) + " (GET /register/)"
         fields = [("csrfmiddlewaretoken", match.group(1).decode()), *fields]
-        files = sorted({name.rsplit("-", 1)[0] + "-photo" for name, _ in fields if "-c" in name})
+        cameras = {m.group(1) for name, _ in fields if (m := CAMERA_FIELD_RE.match(name))}
+        files = [f"{prefix}-photo" for prefix in sorted(cameras)]
         body, content_type = multipart(fields, files)
         headers = {
             "Content-Type": content_type,
@@ -312,7 +315,6 @@ class ServerConfig:
     threads: int = 1
     cache: str = "dbcache"
     app: str = "camreg.wsgi:application"
-    extra_env: dict = field(default_factory=dict)
 
     def describe(self) -> str:
         threads = f", {self.threads} threads" if self.worker_class == "gthread" else ""
@@ -398,7 +400,7 @@ def start_gunicorn(env: dict, port: int, config: ServerConfig, tmp: Path) -> sub
     return subprocess.Popen(
         command,
         cwd=ROOT,
-        env={**env, **config.extra_env},
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
