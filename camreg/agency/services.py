@@ -17,14 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from camreg import caching
 
 from .models import Agency, ConfirmMode
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-CACHE_KEY = "agency:current:v1"
+CACHE_KEY = "agency:current:v2"
+CACHE_SECONDS = 300
 
 
 def kcso_defaults() -> dict:
@@ -46,13 +48,14 @@ def kcso_defaults() -> dict:
 
 
 def current() -> Agency:
-    """The agency of this installation, cached between requests."""
-    agency = cache.get(CACHE_KEY)
+    """The agency of this installation (cached; read once per request)."""
+    return caching.shared(CACHE_KEY, _load, CACHE_SECONDS)
+
+
+def _load() -> Agency:
+    agency = Agency.objects.order_by("pk").first()
     if agency is None:
-        agency = Agency.objects.order_by("pk").first()
-        if agency is None:
-            agency = Agency.objects.create(**kcso_defaults())
-        cache.set(CACHE_KEY, agency, 300)
+        agency = Agency.objects.create(**kcso_defaults())
     return agency
 
 
@@ -61,7 +64,7 @@ def update(agency: Agency, **changes) -> Agency:
         setattr(agency, field, value)
     agency.full_clean()
     agency.save()
-    cache.delete(CACHE_KEY)
+    caching.forget(CACHE_KEY)
     boundary_shape.cache_clear()
     return agency
 
@@ -160,7 +163,6 @@ def change(
         )
         if on_commit is not None:
             transaction.on_commit(on_commit)
-    cache.delete(CACHE_KEY)  # again: a request in between may have cached the old row
     return changed
 
 

@@ -147,6 +147,17 @@ def index_sites(site_ids: Iterable[int]) -> int:
     return indexed
 
 
+def index_new_sites(sites: Iterable) -> int:
+    """Index sites that were just created (saved, never indexed): one INSERT, no lookups.
+
+    For sites that may already be indexed or whose position may have changed since they
+    were loaded, use index_sites or index_registrant.
+    """
+    entries = [_entry(site.pk, site.latitude, site.longitude) for site in sites]
+    IndexedSite.objects.bulk_create(entries)
+    return len(entries)
+
+
 def index_registrant(registrant) -> int:
     """Index all of a registrant's sites, after any change to them (new, moved, removed)."""
     with transaction.atomic():

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from camreg import caching
 from camreg.agency import services as agency_services
 from camreg.agency.models import ConfirmMode
 from camreg.audit import services as audit
@@ -96,7 +97,16 @@ class Client:
 # Terms -------------------------------------------------------------------------------
 
 
+TERMS_CACHE_KEY = "registry:terms:current:v1"
+TERMS_CACHE_SECONDS = 300
+
+
 def current_terms() -> TermsVersion | None:
+    """The latest published terms version, with its texts (cached; read once per request)."""
+    return caching.shared(TERMS_CACHE_KEY, _load_current_terms, TERMS_CACHE_SECONDS)
+
+
+def _load_current_terms() -> TermsVersion | None:
     return (
         TermsVersion.objects.filter(published_at__isnull=False)
         .order_by("-number")
@@ -262,6 +272,7 @@ def publish_terms(version: TermsVersion, *, request=None, actor=None) -> TermsVe
             version.number = (highest.first() or 0) + 1
         version.published_at = timezone.now()
         version.save(update_fields=["number", "published_at"])
+        caching.forget(TERMS_CACHE_KEY)
         audit.record(
             "terms.published",
             actor=actor,
@@ -445,9 +456,9 @@ def register(contact: dict, sites: list[dict], client: Client) -> Registrant:
 
 
 def _save_sites(registrant: Registrant, sites: list[dict], stored: list[str]) -> None:
-    cameras: list[Camera] = []
-    for site_data in sites:
-        site = Site.objects.create(
+    """Create a new registrant's sites and cameras, and put the sites in the canvass index."""
+    site_rows = [
+        Site(
             registrant=registrant,
             label=site_data.get("label", ""),
             street=site_data["street"],
@@ -458,13 +469,18 @@ def _save_sites(registrant: Registrant, sites: list[dict], stored: list[str]) ->
             longitude=site_data["longitude"],
             location_source=site_data["location_source"],
         )
+        for site_data in sites
+    ]
+    Site.objects.bulk_create(site_rows)  # sets the primary keys (PostgreSQL, SQLite 3.35+)
+    cameras: list[Camera] = []
+    for site, site_data in zip(site_rows, sites, strict=True):
         for camera_data in site_data["cameras"]:
             camera = Camera(site=site)
             _apply_camera(camera, camera_data)
             _store_photo(camera, camera_data.get("photo_jpeg"), stored)
             cameras.append(camera)
     Camera.objects.bulk_create(cameras)
-    canvass_index.index_registrant(registrant)
+    canvass_index.index_new_sites(site_rows)
 
 
 def _send_verification(registrant: Registrant) -> None:

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -77,7 +78,25 @@ def _register_context(request: HttpRequest, form: RegistrationForm) -> dict:
         "terms_version": terms,
         "terms_text": services.terms_text(terms, request.LANGUAGE_CODE),
         "is_edit": not form.with_terms,
-        "cache_form": not form.is_bound and form.with_terms,
+        "cache_form": False,
+    }
+
+
+def _empty_register_context(request: HttpRequest) -> dict:
+    """The blank registration form. It is the same for everyone with the same language and
+    terms version, so the template renders it once and caches it: the form itself is built
+    only when that cached fragment is missing."""
+    terms = services.current_terms()
+    language = request.LANGUAGE_CODE
+    return {
+        "form": SimpleLazyObject(
+            lambda: RegistrationForm(initial={"contact": {"language": language}})
+        ),
+        "errors": [],
+        "terms_version": terms,
+        "terms_text": services.terms_text(terms, language),
+        "is_edit": False,
+        "cache_form": True,
     }
 
 
@@ -110,7 +129,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 )
                 return response
     else:
-        form = RegistrationForm(initial={"contact": {"language": request.LANGUAGE_CODE}})
+        return render(request, "registry/register.html", _empty_register_context(request))
     status = 400 if form.error_summary() else 200
     return render(
         request, "registry/register.html", _register_context(request, form), status=status

@@ -3,7 +3,19 @@ from zoneinfo import ZoneInfo
 from django.db import DatabaseError
 from django.utils import timezone, translation
 
+from camreg import caching
 from camreg.agency import services as agency_services
+
+
+class RequestCacheMiddleware:
+    """Configuration read through camreg.caching is read at most once per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with caching.request_scope():
+            return self.get_response(request)
 
 
 class AgencyTimeZoneMiddleware:

@@ -18,8 +18,6 @@ from camreg.registry.models import (
     Registrant,
     RegistrationStatus,
     Site,
-    TermsText,
-    TermsVersion,
 )
 
 from .factories import form_post, link_from_last_email, path_of, registration_post
@@ -173,9 +171,14 @@ def test_moved_away_leaves(client, signed_in):
 
 def test_accept_newer_terms(client, signed_in):
     assert not services.needs_terms_acceptance(signed_in)
-    v2 = TermsVersion.objects.create(number=2, published_at=timezone.now())
-    TermsText.objects.create(terms_version=v2, language="en", title="Terms v2", body="New.")
-    TermsText.objects.create(terms_version=v2, language="es", title="Términos v2", body="Nuevo.")
+    v2 = services.create_terms_draft(
+        {
+            "en": {"title": "Terms v2", "body": "New."},
+            "es": {"title": "Términos v2", "body": "Nuevo."},
+        }
+    )
+    assert not services.needs_terms_acceptance(signed_in)  # a draft asks nothing yet
+    services.publish_terms(v2)
     assert services.needs_terms_acceptance(signed_in)
     assert "The terms have changed" in client.get(reverse("registry:portal")).content.decode()
     assert client.post(reverse("registry:portal-terms"), {}).status_code == 400
