@@ -25,6 +25,8 @@ from django.utils import translation
 from django.utils.html import linebreaks, urlize
 from django.utils.safestring import mark_safe
 
+from camreg import caching
+
 from .models import EmailText
 
 SUBJECT_MAX_LENGTH = 300
@@ -343,8 +345,19 @@ def content_html(text: str) -> str:
     return mark_safe(linebreaks(escaped, autoescape=False))  # noqa: S308  # nosec B308 B703
 
 
+OVERRIDES_CACHE_KEY = "outreach:email-texts:v1"
+OVERRIDES_CACHE_SECONDS = 300
+
+
 def override_for(template: str, language: str) -> EmailText | None:
-    return EmailText.objects.filter(template=template, language=language).first()
+    """The agency's own text for this email and language, if it has one (cached)."""
+    return caching.shared(OVERRIDES_CACHE_KEY, _load_overrides, OVERRIDES_CACHE_SECONDS).get(
+        (template, language)
+    )
+
+
+def _load_overrides() -> dict[tuple[str, str], EmailText]:
+    return {(text.template, text.language): text for text in EmailText.objects.all()}
 
 
 def validate(key: str, language: str, subject: str, body_text: str) -> dict[str, str]:
@@ -385,6 +398,7 @@ def save(
         text.subject, text.body_text = subject, body_text
         text.updated_by = user if getattr(user, "is_authenticated", False) else None
         text.save()
+        caching.forget(OVERRIDES_CACHE_KEY)
         audit.record(
             "email_text.updated",
             actor=actor,
@@ -408,6 +422,7 @@ def restore_default(key: str, language: str, *, request=None, actor=None) -> boo
     kind(key)
     with transaction.atomic():
         deleted, _detail = EmailText.objects.filter(template=key, language=language).delete()
+        caching.forget(OVERRIDES_CACHE_KEY)
         if deleted:
             audit.record(
                 "email_text.restored",
