@@ -10,6 +10,10 @@ Two layers, one way to use them:
   outside a scope (management commands, tests calling services) every read goes to the
   shared cache.
 
+The first `shared` read in a request fetches every key this process has read through
+`shared` before, in one round trip (`get_many`): a page that needs the agency, the terms
+and the email texts asks the shared cache once, not three times.
+
 `forget` drops a key from both, and once more when the current transaction commits, so
 a request running alongside cannot put the old value back in the shared cache from a
 read made before the change was committed.
@@ -28,6 +32,8 @@ from django.db import transaction
 T = TypeVar("T")
 
 _memo: ContextVar[dict | None] = ContextVar("camreg_request_memo", default=None)
+_PRELOADED = "camreg.caching:preloaded"  # a memo entry: the known keys were fetched
+_known_keys: set[str] = set()  # keys read through shared() in this process
 
 
 @contextmanager
@@ -48,7 +54,14 @@ def shared(key: str, compute: Callable[[], T], timeout: int) -> T:
     memo = _memo.get()
     if memo is not None and key in memo:
         return memo[key]
-    boxed = cache.get(key)
+    _known_keys.add(key)
+    if memo is not None and _PRELOADED not in memo:
+        memo[_PRELOADED] = True
+        found = cache.get_many(tuple(_known_keys))  # tuple(): one step, safe across threads
+        memo.update((k, boxed[0]) for k, boxed in found.items())
+        boxed = found.get(key)
+    else:
+        boxed = cache.get(key)
     if boxed is None:
         boxed = (compute(),)  # boxed, so that a computed None is not taken for a miss
         cache.set(key, boxed, timeout)

@@ -121,7 +121,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://camreg_cache")}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="dbcache://camreg_cache"),
+    # In each process's memory: only for content that never changes under its key (a key
+    # names everything the content depends on), since other processes cannot clear it.
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -202,6 +207,13 @@ if env.str("FILE_STORAGE", default="").startswith("storages.backends.s3"):
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
 
+# Small multipart bodies (forms without a large photo) are split by a faster parser that
+# answers exactly as Django's (camreg/web/uploads.py); larger ones stream as usual.
+FILE_UPLOAD_HANDLERS = [
+    "camreg.web.uploads.FormDataHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

@@ -86,3 +86,26 @@ def test_published_terms_show_at_once(client):
     )
     registry_services.publish_terms(version)
     assert "Terms v2" in client.get(reverse("registry:register")).content.decode()
+
+
+def test_a_request_fetches_the_known_keys_in_one_round_trip(monkeypatch):
+    first, second = Source("A"), Source("B")
+    caching.shared("test:caching:a", first, 60)  # both known to this process, both cached
+    caching.shared("test:caching:b", second, 60)
+    calls = []
+
+    class Counting:
+        def get(self, key, *args, **kwargs):
+            calls.append(key)
+            return cache.get(key, *args, **kwargs)
+
+        def get_many(self, keys, **kwargs):
+            calls.append(set(keys))
+            return cache.get_many(keys, **kwargs)
+
+    monkeypatch.setattr(caching, "cache", Counting())
+    with caching.request_scope():
+        assert caching.shared("test:caching:a", first, 60) == "A"
+        assert caching.shared("test:caching:b", second, 60) == "B"
+    assert len(calls) == 1 and {"test:caching:a", "test:caching:b"} <= calls[0]
+    assert first.calls == second.calls == 1
