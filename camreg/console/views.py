@@ -22,7 +22,6 @@ from camreg.accounts.roles import Permission, can, permission_required
 from camreg.registry import services as registry
 from camreg.registry.forms import RegistrationForm
 from camreg.registry.models import Camera, Registrant, RegistrationStatus, SystemType
-from camreg.registry.views import _edit_initial, _prepare_sites
 
 from . import services
 from .forms import (
@@ -305,7 +304,7 @@ def registrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form_ok = form.is_valid()
         reason_ok = reason_form.is_valid()
         if form_ok and reason_ok and not form.is_structure_change:
-            sites = _prepare_sites(form)
+            sites = form.prepare_sites()
             if sites is not None:
                 try:
                     registry.update_registration_for(
@@ -325,7 +324,7 @@ def registrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 return redirect("console:registrant", pk=pk)
     else:
-        form = RegistrationForm(with_terms=False, initial=_edit_initial(registrant))
+        form = RegistrationForm(with_terms=False, initial=RegistrationForm.initial_for(registrant))
         reason_form = EditReasonForm(prefix="staff")
     services.record_view(registrant, request=request, page="edit")
     errors = reason_form.error_summary() + form.error_summary()

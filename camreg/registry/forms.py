@@ -11,20 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from camreg.web.forms import HoneypotField, UswdsFormMixin
 
+from . import photos, services
 from .models import (
     ContactMethod,
     Coverage,
     Placement,
     RecordingMode,
+    Registrant,
     RegistrantKind,
     SystemType,
 )
-from .validators import normalize_us_phone
+from .validators import format_phone, normalize_us_phone
 
 MAX_SITES = 10
 MAX_CAMERAS_PER_SITE = 20
@@ -481,6 +484,68 @@ class RegistrationForm:
             site["cameras"] = [dict(c.cleaned_data) for c in block.cameras]
             payloads.append(site)
         return payloads
+
+    def prepare_sites(self) -> list[dict] | None:
+        """Locate every site and re-encode every photo, after is_valid().
+
+        The site payloads for the registry services, or None when a place cannot be located
+        or a photo is not an image; the problem is then on the field it concerns.
+        """
+        payloads = self.site_payloads()
+        ok = True
+        for block, site in zip(self.sites, payloads, strict=True):
+            try:
+                lat, lon, source = services.locate_site(site)
+            except services.SiteLocationError as exc:
+                block.form.add_error(exc.field, exc.message)
+                block.location_error = exc.message
+                ok = False
+            else:
+                site.update(latitude=lat, longitude=lon, location_source=source)
+            for camera_form, camera in zip(block.cameras, site["cameras"], strict=True):
+                upload = camera.pop("photo", None)
+                camera["photo_jpeg"] = None
+                if upload:
+                    try:
+                        camera["photo_jpeg"] = photos.reencode(upload)
+                    except ValidationError as exc:
+                        camera_form.add_error("photo", exc.messages[0])
+                        ok = False
+        return payloads if ok else None
+
+    @staticmethod
+    def initial_for(registrant: Registrant) -> dict:
+        """The form's initial data for editing a registration (portal and console)."""
+        contact = {name: getattr(registrant, name) for name in services.CONTACT_FIELDS}
+        for name in ("phone", "alternate_phone", "onsite_contact_phone"):
+            contact[name] = format_phone(contact[name])
+        sites = []
+        for site in registrant.sites.prefetch_related("cameras"):
+            pinned = site.location_source == "pin"
+            site_initial = {
+                "id": site.pk,
+                "label": site.label,
+                "street": site.street,
+                "unit": site.unit,
+                "city": site.city,
+                "postcode": site.postcode,
+                "latitude": site.latitude if pinned else None,
+                "longitude": site.longitude if pinned else None,
+                "pin_placed": pinned,
+            }
+            cameras = [
+                {"id": c.pk, **{name: getattr(c, name) for name in services.CAMERA_FIELDS}}
+                for c in site.cameras.all()
+            ]
+            sites.append(
+                {
+                    "site": site_initial,
+                    "cameras": cameras or [{}],
+                    "map_lat": site.latitude,
+                    "map_lon": site.longitude,
+                }
+            )
+        return {"contact": contact, "sites": sites or [{"cameras": [{}]}]}
 
     def add_site_error(self, index: int, field_name: str, message: str) -> None:
         self.sites[index].form.add_error(field_name, message)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from camreg.web.http import client_ip, rate_limited
 
-from . import photos, services
 from . import portal as portal_session
+from . import services
 from .forms import LeaveForm, ManageRequestForm, MovedForm, RegistrationForm
 from .models import Camera, Registrant, RegistrationStatus
 from .validators import format_phone
@@ -43,31 +42,6 @@ def _posted(request: HttpRequest):
 def _too_many(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     context["rate_limited"] = True
     return render(request, template, context, status=429)
-
-
-def _prepare_sites(form: RegistrationForm) -> list[dict] | None:
-    """Locate every site and re-encode every photo; put problems on the right fields."""
-    payloads = form.site_payloads()
-    ok = True
-    for block, site in zip(form.sites, payloads, strict=True):
-        try:
-            lat, lon, source = services.locate_site(site)
-        except services.SiteLocationError as exc:
-            block.form.add_error(exc.field, exc.message)
-            block.location_error = exc.message
-            ok = False
-        else:
-            site.update(latitude=lat, longitude=lon, location_source=source)
-        for camera_form, camera in zip(block.cameras, site["cameras"], strict=True):
-            upload = camera.pop("photo", None)
-            camera["photo_jpeg"] = None
-            if upload:
-                try:
-                    camera["photo_jpeg"] = photos.reencode(upload)
-                except ValidationError as exc:
-                    camera_form.add_error("photo", exc.messages[0])
-                    ok = False
-    return payloads if ok else None
 
 
 def _register_context(request: HttpRequest, form: RegistrationForm) -> dict:
@@ -112,7 +86,7 @@ def register(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             if form.honeypot_filled:  # a bot: look like success, store nothing
                 return redirect("registry:register-sent")
-            sites = _prepare_sites(form)
+            sites = form.prepare_sites()
             if sites is not None:
                 registrant = services.register(form.contact.cleaned_data, sites, _client(request))
                 # The "check your email" page names the address; a short-lived signed cookie
@@ -245,39 +219,6 @@ def portal(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _edit_initial(registrant: Registrant) -> dict:
-    contact = {name: getattr(registrant, name) for name in services.CONTACT_FIELDS}
-    for name in ("phone", "alternate_phone", "onsite_contact_phone"):
-        contact[name] = format_phone(contact[name])
-    sites = []
-    for site in registrant.sites.prefetch_related("cameras"):
-        pinned = site.location_source == "pin"
-        site_initial = {
-            "id": site.pk,
-            "label": site.label,
-            "street": site.street,
-            "unit": site.unit,
-            "city": site.city,
-            "postcode": site.postcode,
-            "latitude": site.latitude if pinned else None,
-            "longitude": site.longitude if pinned else None,
-            "pin_placed": pinned,
-        }
-        cameras = [
-            {"id": c.pk, **{name: getattr(c, name) for name in services.CAMERA_FIELDS}}
-            for c in site.cameras.all()
-        ]
-        sites.append(
-            {
-                "site": site_initial,
-                "cameras": cameras or [{}],
-                "map_lat": site.latitude,
-                "map_lon": site.longitude,
-            }
-        )
-    return {"contact": contact, "sites": sites or [{"cameras": [{}]}]}
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def portal_edit(request: HttpRequest) -> HttpResponse:
@@ -287,13 +228,13 @@ def portal_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = RegistrationForm(request.POST, request.FILES, with_terms=False)
         if form.is_valid() and not form.honeypot_filled:
-            sites = _prepare_sites(form)
+            sites = form.prepare_sites()
             if sites is not None:
                 services.update_registration(registrant, form.contact.cleaned_data, sites)
                 messages.success(request, _("Your registration is updated."))
                 return redirect("registry:portal")
     else:
-        form = RegistrationForm(with_terms=False, initial=_edit_initial(registrant))
+        form = RegistrationForm(with_terms=False, initial=RegistrationForm.initial_for(registrant))
     with_photo = set(
         Camera.objects.filter(site__registrant=registrant)
         .exclude(photo="")
