@@ -43,6 +43,7 @@ OUTREACH_JOBS = [
 
 REGISTRY_JOBS = [
     Job("camreg.registry.tasks.purge_unverified_registrations", HOUR),
+    Job("camreg.registry.tasks.erase_rejected_registrations", DAY),
 ]
 
 ACCOUNTS_JOBS = [

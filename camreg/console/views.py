@@ -251,7 +251,8 @@ def _detail(request: HttpRequest, registrant: Registrant, note_form: NoteForm | 
     context.update(
         note_form=note_form,
         errors=note_form.error_summary(),
-        is_tombstone=registrant.status == RegistrationStatus.LEFT,
+        is_tombstone=registrant.status == RegistrationStatus.LEFT
+        or registrant.erased_at is not None,
         is_pending=registrant.status == RegistrationStatus.PENDING_REVIEW,
     )
     return render(

@@ -71,6 +71,9 @@ class Registrant(models.Model):
     left_at = models.DateTimeField(null=True, blank=True)
     leave_reason = models.CharField(max_length=20, choices=LeaveReason.choices, blank=True)
     rejection_reason = models.TextField(blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    # When the personal data of a registration that was turned down was erased.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "created_at"])]

@@ -710,6 +710,52 @@ def _erase(registrant: Registrant) -> None:
     footage.forget_registrant(registrant)
 
 
+def erase_rejected(now=None) -> int:
+    """Erase the personal data of registrations turned down REJECTED_ERASE_DAYS ago or more.
+
+    A rejected registration has no use in the program; it is kept only long enough for the
+    person to ask about the decision. What remains is a record like a leaver's: status,
+    dates, the reason, consent versions; and an audit entry for each erasure.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.REJECTED_ERASE_DAYS)
+    due = Registrant.objects.filter(
+        status=RegistrationStatus.REJECTED, erased_at__isnull=True, rejected_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in list(due.iterator()):
+        with transaction.atomic():
+            registrant = (
+                Registrant.objects.select_for_update()
+                .filter(pk=pk, status=RegistrationStatus.REJECTED, erased_at__isnull=True)
+                .first()
+            )
+            if registrant is None:
+                continue
+            photo_names = list(
+                Camera.objects.filter(site__registrant=registrant)
+                .exclude(photo="")
+                .values_list("photo", flat=True)
+            )
+            outreach.forget_registrant(registrant, keep_unsent=False)
+            _erase(registrant)
+            registrant.erased_at = now
+            registrant.save()
+            audit.record(
+                "registration.rejected_erased",
+                target=registrant,
+                details={
+                    "days": settings.REJECTED_ERASE_DAYS,
+                    "rejected_at": registrant.rejected_at.isoformat(),
+                },
+            )
+            transaction.on_commit(lambda names=photo_names: [photos.delete(n) for n in names])
+            count += 1
+    if count:
+        logger.info("erased %d rejected registrations", count)
+    return count
+
+
 def purge_unverified(now=None) -> int:
     """Delete registrations whose email was never verified within the purge period."""
     now = now or timezone.now()
@@ -822,7 +868,8 @@ def reject_registration(
         registrant = _pending_for_update(registrant)
         registrant.status = RegistrationStatus.REJECTED
         registrant.rejection_reason = reason
-        registrant.save(update_fields=["status", "rejection_reason", "updated_at"])
+        registrant.rejected_at = timezone.now()
+        registrant.save(update_fields=["status", "rejection_reason", "rejected_at", "updated_at"])
         if notify:
             outreach.queue_email(
                 to=registrant.email,

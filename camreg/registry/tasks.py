@@ -4,6 +4,12 @@ from . import services
 
 
 @task()
+def erase_rejected_registrations() -> int:
+    """Erase the personal data of registrations turned down long enough ago (daily)."""
+    return services.erase_rejected()
+
+
+@task()
 def purge_unverified_registrations() -> int:
     """Erase registrations whose email was not verified in time (hourly, by the scheduler)."""
     return services.purge_unverified()

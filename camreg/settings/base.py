@@ -244,6 +244,7 @@ TASKS = {
 # Registration and self-service.
 VERIFICATION_LINK_HOURS = env.int("VERIFICATION_LINK_HOURS", default=24)
 UNVERIFIED_PURGE_DAYS = env.int("UNVERIFIED_PURGE_DAYS", default=7)
+REJECTED_ERASE_DAYS = env.int("REJECTED_ERASE_DAYS", default=30)
 MAGIC_LINK_MINUTES = env.int("MAGIC_LINK_MINUTES", default=30)
 PORTAL_SESSION_MINUTES = env.int("PORTAL_SESSION_MINUTES", default=60)
 # Rate limits as "count/period" with period s, m, h or d; "" switches one off.
