@@ -14,9 +14,10 @@ The first `shared` read in a request fetches every key this process has read thr
 `shared` before, in one round trip (`get_many`): a page that needs the agency, the terms
 and the email texts asks the shared cache once, not three times.
 
-`forget` drops a key from both, and once more when the current transaction commits, so
-a request running alongside cannot put the old value back in the shared cache from a
-read made before the change was committed.
+A value computed inside a transaction goes to the shared cache when the transaction
+commits, never before. `forget` drops a key from both, and once more when the current
+transaction commits, so a request running alongside cannot put the old value back in the
+shared cache from a read made before the change was committed.
 """
 
 from __future__ import annotations
@@ -64,7 +65,9 @@ def shared(key: str, compute: Callable[[], T], timeout: int) -> T:
         boxed = cache.get(key)
     if boxed is None:
         boxed = (compute(),)  # boxed, so that a computed None is not taken for a miss
-        cache.set(key, boxed, timeout)
+        # Shared only once committed: a value read inside a transaction that is later rolled
+        # back must not outlive it (outside a transaction this runs at once).
+        transaction.on_commit(lambda: cache.set(key, boxed, timeout))
     if memo is not None:
         memo[key] = boxed[0]
     return boxed[0]

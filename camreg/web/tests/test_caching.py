@@ -9,7 +9,9 @@ from camreg import caching
 from camreg.agency import services as agency_services
 from camreg.registry import services as registry_services
 
-pytestmark = pytest.mark.django_db
+# Committed at once, as in production (values computed in a transaction are shared when
+# it commits, and a test's own transaction never commits).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 KEY = "test:caching:value"
 
@@ -59,7 +61,6 @@ def test_forget_clears_the_memo_and_the_shared_cache():
         assert caching.shared(KEY, source, 60) == "new"
 
 
-@pytest.mark.django_db(transaction=True)
 def test_forget_clears_again_when_the_change_commits():
     """A request that read the old row before the commit cannot leave it cached."""
     with transaction.atomic():
@@ -109,3 +110,13 @@ def test_a_request_fetches_the_known_keys_in_one_round_trip(monkeypatch):
         assert caching.shared("test:caching:b", second, 60) == "B"
     assert len(calls) == 1 and {"test:caching:a", "test:caching:b"} <= calls[0]
     assert first.calls == second.calls == 1
+
+
+def test_a_value_read_in_a_rolled_back_transaction_is_never_shared():
+    source = Source("uncommitted", "committed")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert caching.shared(KEY, source, 60) == "uncommitted"
+        raise RuntimeError
+    assert cache.get(KEY) is None
+    assert caching.shared(KEY, source, 60) == "committed"
+    assert cache.get(KEY) == ("committed",)
