@@ -8,7 +8,7 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 
-from camreg.web.tests.browser import (
+from camreg.testing.browser import (
     CHROMIUM,
     LANGUAGE_COOKIE,
     VIEWPORTS,
@@ -28,6 +28,20 @@ ADDRESS_POINTS = [
 ]
 
 
+def pytest_sessionstart(session):
+    """Compile the translations first: a fresh clone has only the .po files, and Spanish
+    pages and emails need the .mo files. Once per run (with xdist, in the controller before
+    the workers start, so they never race), before any module is imported; a no-op when the
+    .mo files are newer than the .po files (after `make static`)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    import io
+
+    from django.core.management import call_command
+
+    call_command("compile_translations", verbosity=0, stdout=io.StringIO())
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files go to a per-test folder, never into the project."""
@@ -43,6 +57,34 @@ def _fresh_cache():
     yield
     for alias in ("default", "local"):
         caches[alias].clear()
+
+
+# Fixtures that give a test the database; pytest-django's `django_db` marker does too.
+_DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+@pytest.fixture(autouse=True)
+def _agency(request, _fresh_cache):
+    """Every test that uses the database runs with the demo agency (Kern County), created
+    here through the demo app, as `make run` does; nothing creates an agency implicitly.
+    Mark a test `no_agency` to see a new installation, before `setup_agency`."""
+    if request.node.get_closest_marker("no_agency"):
+        return None
+    uses_database = request.node.get_closest_marker("django_db") or (
+        _DATABASE_FIXTURES & set(request.fixturenames)
+    )
+    if not uses_database:
+        return None
+    request.getfixturevalue("_django_db_helper")
+    from camreg.demo.agency import ensure_agency
+
+    return ensure_agency()
 
 
 @pytest.fixture
@@ -67,6 +109,82 @@ def auto_confirm(db):
     from camreg.agency.models import ConfirmMode
 
     return agency_services.update(agency_services.current(), confirm_mode=ConfirmMode.AUTOMATIC)
+
+
+# Staff and registrants (camreg.testing.staff and camreg.testing.registrants) ---------------
+@pytest.fixture
+def staff_client(db):
+    """`staff_client("deputy", "supervisor", email=..., full_name=...)`: a test client signed
+    in (second factor done) as a new staff member with those roles; the member is
+    `client.user`."""
+    from camreg.testing.staff import staff_client
+
+    return staff_client
+
+
+@pytest.fixture
+def deputy(staff_client):
+    return staff_client("deputy", email="dana.deputy@example.org", full_name="Dana Deputy")
+
+
+@pytest.fixture
+def supervisor(staff_client):
+    return staff_client(
+        "supervisor", email="sue.supervisor@example.org", full_name="Sue Supervisor"
+    )
+
+
+@pytest.fixture
+def coordinator(staff_client):
+    return staff_client(
+        "program_coordinator", email="carla.coordinator@example.org", full_name="Carla Coordinator"
+    )
+
+
+@pytest.fixture
+def auditor(staff_client):
+    return staff_client("auditor", email="olive.auditor@example.org", full_name="Olive Auditor")
+
+
+@pytest.fixture
+def administrator(staff_client):
+    return staff_client("administrator", email="alex.admin@example.org", full_name="Alex Admin")
+
+
+@pytest.fixture
+def make_registrant(db):
+    """`make_registrant("Ana Ruiz", status=..., cameras=[{...}], language="es", ...)`: a
+    registrant with one site and its cameras (see camreg.testing.registrants)."""
+    from camreg.testing.registrants import make_registrant
+
+    return make_registrant
+
+
+@pytest.fixture
+def visitors(db):
+    """Everyone the permission matrix asks (camreg.testing.access): anonymous, registrants A
+    and B each in their portal session, and one verified staff member per role."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.test import Client
+
+    from camreg.accounts.roles import Role
+    from camreg.testing.access import Visitors
+    from camreg.testing.registrants import make_registrant, portal_client
+    from camreg.testing.staff import staff_client
+
+    default_storage.save("camera-photos/matrix.jpg", ContentFile(b"\xff\xd8\xff\xd9"))
+    photo = {"label": "Front", "system_type": "other", "photo": "camera-photos/matrix.jpg"}
+    a = make_registrant("Alice", email="alice@example.com", status="active", cameras=[photo])
+    b = make_registrant("Bob", email="bob@example.com", status="active", cameras=[photo])
+    clients = {
+        "anonymous": Client(),
+        "registrant_a": portal_client(a),
+        "registrant_b": portal_client(b),
+    }
+    for role in Role.values:
+        clients[role] = staff_client(role, email=f"{role}@example.org")
+    return Visitors(a, b, a.sites.get().cameras.get()), clients
 
 
 class RecordingHandler:

@@ -10,10 +10,6 @@ Two layers, one way to use them:
   outside a scope (management commands, tests calling services) every read goes to the
   shared cache.
 
-The first `shared` read in a request fetches every key this process has read through
-`shared` before, in one round trip (`get_many`): a page that needs the agency, the terms
-and the email texts asks the shared cache once, not three times.
-
 A value computed inside a transaction goes to the shared cache when the transaction
 commits, never before. `forget` drops a key from both, and once more when the current
 transaction commits, so a request running alongside cannot put the old value back in the
@@ -33,8 +29,6 @@ from django.db import transaction
 T = TypeVar("T")
 
 _memo: ContextVar[dict | None] = ContextVar("camreg_request_memo", default=None)
-_PRELOADED = "camreg.caching:preloaded"  # a memo entry: the known keys were fetched
-_known_keys: set[str] = set()  # keys read through shared() in this process
 
 
 @contextmanager
@@ -55,14 +49,7 @@ def shared(key: str, compute: Callable[[], T], timeout: int) -> T:
     memo = _memo.get()
     if memo is not None and key in memo:
         return memo[key]
-    _known_keys.add(key)
-    if memo is not None and _PRELOADED not in memo:
-        memo[_PRELOADED] = True
-        found = cache.get_many(tuple(_known_keys))  # tuple(): one step, safe across threads
-        memo.update((k, boxed[0]) for k, boxed in found.items())
-        boxed = found.get(key)
-    else:
-        boxed = cache.get(key)
+    boxed = cache.get(key)
     if boxed is None:
         boxed = (compute(),)  # boxed, so that a computed None is not taken for a miss
         # Shared only once committed: a value read inside a transaction that is later rolled

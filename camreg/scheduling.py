@@ -5,8 +5,7 @@
 module imports nothing at load time, and a task that cannot be imported is
 logged and skipped instead of stopping the other jobs.
 
-To add a job, append it to your app's list below (or add a list for your app
-and include it in JOBS).
+To add a job, call `scheduling.register(Job(...))` in your app's `AppConfig.ready()`.
 """
 
 from __future__ import annotations
@@ -34,39 +33,16 @@ class Job(NamedTuple):
     every_seconds: int
 
 
-# Periodic jobs, per app ------------------------------------------------------------
+# Every app registers its periodic jobs from its AppConfig.ready(), so this module
+# knows no app and every app may use it.
+JOBS: list[Job] = []
 
-OUTREACH_JOBS = [
-    # Retries and anything whose delivery task was lost.
-    Job("camreg.outreach.tasks.deliver_due_messages", 30),
-]
 
-REGISTRY_JOBS = [
-    Job("camreg.registry.tasks.purge_unverified_registrations", HOUR),
-    Job("camreg.registry.tasks.erase_rejected_registrations", DAY),
-]
-
-ACCOUNTS_JOBS = [
-    # Staff accounts unused for STAFF_INACTIVE_DAYS are disabled (and audited).
-    Job("camreg.accounts.tasks.disable_inactive_staff", DAY),
-]
-
-FOOTAGE_JOBS = [
-    # Unanswered requests whose link has expired; reminders 48 hours after a request.
-    Job("camreg.footage.tasks.expire_footage_links", 15 * MINUTE),
-    Job("camreg.footage.tasks.send_footage_reminders", 15 * MINUTE),
-]
-
-# Other apps' periodic jobs go here (annual confirmation, evidence retention, ...).
-OTHER_JOBS: list[Job] = []
-
-JOBS: list[Job] = [
-    *OUTREACH_JOBS,
-    *REGISTRY_JOBS,
-    *ACCOUNTS_JOBS,
-    *FOOTAGE_JOBS,
-    *OTHER_JOBS,
-]
+def register(*jobs: Job) -> None:
+    """Add periodic jobs (registering the same job twice adds it once)."""
+    for job in jobs:
+        if job not in JOBS:
+            JOBS.append(job)
 
 
 # Running them ----------------------------------------------------------------------

@@ -4,13 +4,13 @@ from django.urls import include, path
 from camreg.api.api import api
 
 urlpatterns = [
-    path("", include("camreg.web.urls")),
+    path("", include("camreg.public.urls")),
     path("api/v1/", api.urls),
     path("", include("camreg.registry.urls")),
     path("staff/", include("camreg.accounts.urls")),
     path("console/staff/", include("camreg.accounts.console_urls")),
-    path("console/settings/", include("camreg.agency.urls")),
-    path("console/audit/", include("camreg.audit.urls")),
+    path("console/settings/", include("camreg.console.settings_urls")),
+    path("console/audit/", include("camreg.console.audit_urls")),
     path("console/canvass/", include("camreg.canvass.urls")),
     path("console/api-tokens/", include("camreg.api.urls")),
     path("console/footage/", include("camreg.footage.urls")),

@@ -5,6 +5,8 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 
+from camreg.tokens import Token
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -84,18 +86,16 @@ class TokenPurpose(models.TextChoices):
     PASSWORD_RESET = "password_reset", "Password reset"
 
 
-class StaffToken(models.Model):
+class StaffToken(Token):
     """A single-use, expiring link sent by email (invitation or password reset).
 
     Only the SHA-256 of the token is stored; the token itself exists only in the email.
+    See camreg.tokens.
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tokens")
     purpose = models.CharField(max_length=20, choices=TokenPurpose.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()  # links always expire
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -10,9 +10,7 @@ signed-in staff member. Failed codes count towards the same lockout as failed pa
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,6 +29,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from camreg import tokens
 from camreg.audit.models import Outcome
 from camreg.audit.services import record
 from camreg.outreach.services import queue_email
@@ -364,6 +363,11 @@ def session_expiry(request: HttpRequest) -> str | None:
     return None
 
 
+# Session keys of other audiences that a staff session timeout keeps: apps above add
+# theirs in their AppConfig.ready() (the registry adds its self-service portal's key).
+KEPT_ON_STAFF_TIMEOUT: set[str] = set()
+
+
 def end_session(request: HttpRequest, *, reason: str) -> None:
     """Sign out the staff member of this request because a session limit was reached."""
     user = request.user
@@ -379,13 +383,10 @@ def end_session(request: HttpRequest, *, reason: str) -> None:
             "last_seen": session.get(LAST_SEEN_KEY),
         },
     )
-    # A registrant's self-service session in the same browser is not the staff session's.
-    from camreg.registry.portal import SESSION_KEY as PORTAL_KEY
-
-    portal = session.get(PORTAL_KEY)
+    # Other sessions in the same browser (a registrant's self-service) are not the staff's.
+    kept = {key: session[key] for key in KEPT_ON_STAFF_TIMEOUT if key in session}
     auth.logout(request)
-    if portal is not None:
-        request.session[PORTAL_KEY] = portal
+    request.session.update(kept)
 
 
 def sign_out(request: HttpRequest) -> None:
@@ -398,21 +399,17 @@ def sign_out(request: HttpRequest) -> None:
 # Single-use email links ---------------------------------------------------------------
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_token(
     user: User, purpose: str, *, lifetime: timedelta, created_by: User | None = None
 ) -> str:
-    """A new link token; earlier unused tokens of the same purpose stop working."""
-    StaffToken.objects.filter(user=user, purpose=purpose, used_at__isnull=True).delete()
-    token = secrets.token_urlsafe(32)
-    StaffToken.objects.create(
-        user=user,
+    """A new link token; earlier unused tokens of the same purpose stop working (the
+    revocation rule, camreg.tokens)."""
+    _row, token = tokens.issue(
+        StaffToken,
         purpose=purpose,
-        token_hash=_hash(token),
-        expires_at=timezone.now() + lifetime,
+        lifetime=lifetime,
+        revoke_earlier_for="user",
+        user=user,
         created_by=created_by,
     )
     return token
@@ -420,28 +417,16 @@ def issue_token(
 
 def find_token(token: str, purpose: str) -> StaffToken | None:
     """The unused, unexpired token of an active account, or None."""
-    if not token or len(token) > 100:
-        return None
-    return (
-        StaffToken.objects.select_related("user")
-        .filter(
-            token_hash=_hash(token),
-            purpose=purpose,
-            used_at__isnull=True,
-            expires_at__gt=timezone.now(),
-            user__is_active=True,
-        )
-        .first()
+    return tokens.find_usable(
+        StaffToken.objects.select_related("user").filter(user__is_active=True),
+        token,
+        purpose=purpose,
     )
 
 
 def _use_token(staff_token: StaffToken) -> bool:
     """Mark the token used; False when another request used it first."""
-    return bool(
-        StaffToken.objects.filter(pk=staff_token.pk, used_at__isnull=True).update(
-            used_at=timezone.now()
-        )
-    )
+    return tokens.use(staff_token)
 
 
 def _link(name: str, token: str) -> str:
@@ -573,9 +558,7 @@ def complete_password_reset(request: HttpRequest, staff_token: StaffToken, passw
             return False
         user.set_password(password)
         user.save(update_fields=["password"])
-        StaffToken.objects.filter(
-            user=user, purpose=TokenPurpose.PASSWORD_RESET, used_at__isnull=True
-        ).delete()
+        tokens.revoke(StaffToken.objects.filter(user=user, purpose=TokenPurpose.PASSWORD_RESET))
         record("auth.password_reset_completed", request=request, target=user)
         queue_email(
             to=user.email,
@@ -639,7 +622,7 @@ def _disable(user: User, why: str) -> None:
     user.deactivated_reason = why
     user.save(update_fields=["is_active", "deactivated_at", "deactivated_reason"])
     # Unused links stop working; sessions end because inactive users are never loaded.
-    StaffToken.objects.filter(user=user, used_at__isnull=True).delete()
+    tokens.revoke(StaffToken.objects.filter(user=user))
 
 
 def reactivate(user: User, *, actor: User, request: HttpRequest) -> None:

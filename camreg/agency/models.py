@@ -8,6 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from camreg.geo.states import parse_codes
+
 
 class ConfirmMode(models.TextChoices):
     REVIEW = "review", _("A staff member reviews each registration")
@@ -35,6 +37,18 @@ def validate_regex(value: str) -> None:
         ) from exc
 
 
+def validate_states(value: str) -> None:
+    """Two-letter U.S. state codes separated by commas ("CA", "CA, NV")."""
+    try:
+        codes = parse_codes(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="invalid_state") from exc
+    if not codes:
+        raise ValidationError(
+            "Enter the two-letter code of the state, such as CA.", code="invalid_state"
+        )
+
+
 def _range(low, high) -> list:
     return [MinValueValidator(low), MaxValueValidator(high)]
 
@@ -43,6 +57,12 @@ class Agency(models.Model):
     """One row: the agency running this installation (see agency.services.current)."""
 
     name = models.CharField(max_length=200)
+    name_es = models.CharField(
+        "name in Spanish",
+        max_length=200,
+        blank=True,
+        help_text="Shown on pages in Spanish; when empty, the name is shown.",
+    )
     short_name = models.CharField(max_length=40)
     program_name = models.CharField(max_length=200)
     logo = models.FileField(upload_to="agency/", blank=True)
@@ -55,6 +75,16 @@ class Agency(models.Model):
     boundary = models.JSONField()
     # The area the boundary covers, as people name it ("Kern County").
     jurisdiction_name = models.CharField(max_length=200)
+    # The state(s) the jurisdiction lies in: addresses elsewhere are not looked up.
+    states = models.CharField(
+        "state",
+        max_length=200,
+        validators=[validate_states],
+        help_text=(
+            "The two-letter code of the state the jurisdiction lies in, such as CA "
+            "(several separated by commas)."
+        ),
+    )
     confirm_mode = models.CharField(
         max_length=20, choices=ConfirmMode.choices, default=ConfirmMode.REVIEW
     )
@@ -151,6 +181,20 @@ class Agency(models.Model):
         verbose_name_plural = "agencies"
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def state_codes(self) -> tuple[str, ...]:
+        """("CA",): the states of the jurisdiction, as two-letter codes."""
+        try:
+            return parse_codes(self.states)
+        except ValueError:
+            return ()
+
+    def name_in(self, language: str) -> str:
+        """The agency's name in a language ("es": the Spanish name when there is one)."""
+        if language.startswith("es") and self.name_es:
+            return self.name_es
         return self.name
 
     def clean(self) -> None:

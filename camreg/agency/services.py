@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import itertools
@@ -13,50 +12,54 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from camreg import caching
 
-from .models import Agency, ConfirmMode
+from . import signals
+from .models import Agency
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-CACHE_KEY = "agency:current:v2"
+CACHE_KEY = "settings:current:v2"
 CACHE_SECONDS = 300
+MAP_BOUNDS_KEY = "agency:map-bounds:v1"
 
 
-def kcso_defaults() -> dict:
-    """The Kern County Sheriff's Office: the default (and demo) agency."""
-    boundary = json.loads((DATA_DIR / "kern-county.geojson").read_text())
-    return {
-        "name": "Kern County Sheriff's Office",
-        "short_name": "KCSO",
-        "program_name": "Camera Registry Program",
-        "contact_email": "cameraregistry@kernsheriff.org",
-        "contact_phone": "(661) 861-3110",
-        "website": "https://www.kernsheriff.org/",
-        "address": "1350 Norris Road, Bakersfield, CA 93308",
-        "time_zone": "America/Los_Angeles",
-        "boundary": boundary["features"][0]["geometry"],
-        "jurisdiction_name": "Kern County",
-        "confirm_mode": ConfirmMode.REVIEW,
-    }
+class AgencyNotSetUp(Agency.DoesNotExist):
+    """This installation has no agency yet: `manage.py setup_agency` creates it."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            message
+            or "No agency is set up yet. Run `manage.py setup_agency` (see "
+            "docs/operations.md), or `manage.py load_demo` for the demo."
+        )
 
 
 def current() -> Agency:
-    """The agency of this installation (cached; read once per request)."""
-    return caching.shared(CACHE_KEY, _load, CACHE_SECONDS)
+    """The agency of this installation (cached; read once per request).
 
-
-def _load() -> Agency:
-    agency = Agency.objects.order_by("pk").first()
+    Raises AgencyNotSetUp on a database without one: the agency is never created here.
+    """
+    agency = current_or_none()
     if agency is None:
-        agency = Agency.objects.create(**kcso_defaults())
+        raise AgencyNotSetUp
     return agency
+
+
+def current_or_none() -> Agency | None:
+    """The agency, or None while setup is pending (a missing agency is not cached, so the
+    site comes up as soon as setup_agency has run)."""
+    agency = caching.shared(CACHE_KEY, _load, CACHE_SECONDS)
+    if agency is None:
+        caching.forget(CACHE_KEY)
+    return agency
+
+
+def _load() -> Agency | None:
+    return Agency.objects.order_by("pk").first()
 
 
 def update(agency: Agency, **changes) -> Agency:
@@ -65,6 +68,7 @@ def update(agency: Agency, **changes) -> Agency:
     agency.full_clean()
     agency.save()
     caching.forget(CACHE_KEY)
+    caching.forget(MAP_BOUNDS_KEY)
     boundary_shape.cache_clear()
     return agency
 
@@ -95,6 +99,178 @@ def case_number_is_valid(case_number: str, agency: Agency | None = None) -> bool
         return re.fullmatch(agency.case_number_pattern, case_number or "") is not None
     except re.error:
         return False
+
+
+def map_bounds() -> list[list[float]]:
+    """[[south, west], [north, east]] of the jurisdiction boundary: where every map starts
+    (cached like the agency; forgotten when the agency changes)."""
+    return caching.shared(MAP_BOUNDS_KEY, _compute_map_bounds, CACHE_SECONDS)
+
+
+def _compute_map_bounds() -> list[list[float]]:
+    west, south, east, north = _shape(current().boundary).bounds
+    return [[round(south, 6), round(west, 6)], [round(north, 6), round(east, 6)]]
+
+
+def geocode(query, agency: Agency | None = None):
+    """Where an address is (geo.services.geocode), looked up only in the agency's states:
+    an address that names another state is not found."""
+    from camreg.geo import services as geo_services
+
+    agency = agency or current()
+    return geo_services.geocode(query, states=agency.state_codes or None)
+
+
+# Setting up the agency (manage.py setup_agency; the demo) ------------------------------
+
+SETUP_FIELDS = (
+    "name",
+    "name_es",
+    "short_name",
+    "program_name",
+    "contact_email",
+    "contact_phone",
+    "website",
+    "address",
+    "time_zone",
+    "jurisdiction_name",
+    "states",
+    "confirm_mode",
+)
+SETUP_REQUIRED = (
+    "name",
+    "short_name",
+    "program_name",
+    "contact_email",
+    "contact_phone",
+    "time_zone",
+    "jurisdiction_name",
+    "states",
+    "boundary",
+)
+
+
+def create(values: dict[str, Any]) -> Agency:
+    """Create the agency of this installation from `values` (SETUP_FIELDS and `boundary`,
+    a geometry), validated. Raises ValidationError, creating nothing, when a value is not
+    allowed or an agency exists already. Not audited: set_up (the command) audits."""
+    with transaction.atomic():
+        if Agency.objects.exists():
+            raise ValidationError(f"An agency is already set up: {Agency.objects.first()}.")
+        agency = Agency(**_setup_values(values))
+        _validate(agency)
+        agency.save()
+    caching.forget(CACHE_KEY)
+    caching.forget(MAP_BOUNDS_KEY)
+    return agency
+
+
+def set_up(
+    values: dict[str, Any], *, update: bool = False, boundary_file: str = ""
+) -> tuple[Agency, list[str]]:
+    """Create the agency, or with `update` change the one there is, audited as the system.
+
+    Returns the agency and the names of the fields set or changed. Raises ValidationError,
+    changing nothing, when a value is not allowed, when an agency exists and `update` is
+    not given, or when a new boundary would leave registered sites outside.
+    """
+    from camreg.audit import services as audit
+
+    with transaction.atomic():
+        existing = Agency.objects.select_for_update().order_by("pk").first()
+        if existing is None:
+            missing = [name for name in SETUP_REQUIRED if values.get(name) in (None, "")]
+            if missing:
+                raise ValidationError(
+                    {name: "This is needed to set up the agency." for name in missing}
+                )
+            agency = create(values)
+            given = sorted(name for name in (*SETUP_FIELDS, "boundary") if name in values)
+            details: dict[str, Any] = {
+                "values": {
+                    name: _loggable(getattr(agency, name)) for name in given if name != "boundary"
+                },
+                "boundary": _boundary_details(agency.boundary, boundary_file),
+            }
+            audit.record("agency.set_up", target=agency, details=details)
+            return agency, given
+        if not update:
+            raise ValidationError(
+                f"An agency is already set up ({existing}); nothing was changed. Run again "
+                "with --update to change it."
+            )
+        changes = {name: values[name] for name in SETUP_FIELDS if name in values}
+        if "states" in changes:
+            changes["states"] = _normalized_states(changes["states"])
+        trial = Agency(**{**_field_values(existing), **changes})
+        _validate(trial)
+        changed = change(changes, action="agency.setup_updated", details={"via": "setup_agency"})
+        if values.get("boundary") is not None and values["boundary"] != existing.boundary:
+            replace_boundary(values["boundary"], filename=boundary_file)
+            changed.append("boundary")
+        return current(), changed
+
+
+def _field_values(agency: Agency) -> dict[str, Any]:
+    return {
+        field.attname: getattr(agency, field.attname)
+        for field in Agency._meta.concrete_fields
+        if field.attname not in ("id", "updated_at")
+    }
+
+
+def _setup_values(values: dict[str, Any]) -> dict[str, Any]:
+    result = {name: values[name] for name in (*SETUP_FIELDS, "boundary") if name in values}
+    if "states" in result:
+        result["states"] = _normalized_states(result["states"])
+    return {name: value for name, value in result.items() if value is not None}
+
+
+def _normalized_states(value) -> str:
+    from camreg.geo.states import parse_codes
+
+    try:
+        return ",".join(parse_codes(value))
+    except ValueError:
+        return value if isinstance(value, str) else ",".join(value)
+
+
+def _validate(agency: Agency) -> None:
+    """Every field of an (unsaved) agency, or ValidationError naming each bad one."""
+    import phonenumbers
+
+    errors: dict[str, list[str]] = {}
+    try:
+        agency.full_clean(exclude=["boundary"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        agency.boundary = parse_boundary(json.dumps(agency.boundary))
+    except (ValidationError, TypeError, ValueError) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        errors.setdefault("boundary", []).extend(messages)
+    if agency.contact_phone and "contact_phone" not in errors:
+        try:
+            number = phonenumbers.parse(agency.contact_phone, "US")
+            valid = phonenumbers.is_valid_number(number)
+        except phonenumbers.NumberParseException:
+            valid = False
+        if not valid:
+            errors["contact_phone"] = [
+                "This is not a phone number we can call: give the area code, for example "
+                "(661) 555-0100."
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _boundary_details(geometry: dict, file_name: str = "") -> dict:
+    encoded = json.dumps(geometry, sort_keys=True, separators=(",", ":")).encode()
+    return {
+        "file_name": file_name[:200],
+        "sha256": hashlib.sha256(encoded).hexdigest(),
+        **_summary_details(summarize(geometry)),
+    }
 
 
 # Changing the settings (program settings in the console) ------------------------------
@@ -183,7 +359,7 @@ def _loggable(value):
 # The jurisdiction boundary ------------------------------------------------------------
 
 BOUNDARY_MAX_BYTES = 10 * 1024 * 1024
-_CHECK_BATCH = 50_000
+COUNT_BATCH = 50_000
 
 
 @dataclass
@@ -283,48 +459,22 @@ def _shape(geometry: dict):
     return result
 
 
-@dataclass
-class OutsideCount:
-    sites: int
-    demo_addresses: int
-
-    @property
-    def total(self) -> int:
-        return self.sites + self.demo_addresses
-
-
-def points_outside(geometry: dict) -> OutsideCount:
-    """How many registered sites (active and pending review) and, in demo mode, demo
-    addresses the geometry leaves out."""
-    from camreg.registry.models import RegistrationStatus, Site
-
+def points_outside(geometry: dict) -> list[str]:
+    """What the geometry would leave out: one description per app that holds points
+    outside it (registered sites, demo addresses), from `signals.boundary_replacing`."""
     shape_ = _shape(geometry)
-    statuses = (RegistrationStatus.ACTIVE, RegistrationStatus.PENDING_REVIEW)
-    sites = Site.objects.filter(registrant__status__in=statuses).values_list(
-        "longitude", "latitude"
-    )
-    outside_sites = _count_outside(shape_, sites.iterator(chunk_size=_CHECK_BATCH))
-    outside_demo = 0
-    if settings.DEMO_MODE:
-        outside_demo = _count_outside(shape_, _demo_points())
-    return OutsideCount(outside_sites, outside_demo)
+    answers = signals.boundary_replacing.send(sender=Agency, shape=shape_)
+    return [answer for _receiver, answer in answers if answer]
 
 
-def _demo_points():
-    from camreg.geo.demo import DEMO_ADDRESS_POINTS
-
-    with DEMO_ADDRESS_POINTS.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            yield float(row["LON"]), float(row["LAT"])
-
-
-def _count_outside(shape_, points) -> int:
+def count_outside(shape_, points) -> int:
+    """How many (longitude, latitude) pairs of `points` lie outside `shape_`."""
     import numpy as np
     import shapely
 
     outside = 0
     while True:
-        batch = list(itertools.islice(points, _CHECK_BATCH))
+        batch = list(itertools.islice(points, COUNT_BATCH))
         if not batch:
             return outside
         coords = np.asarray(batch, dtype=float)
@@ -337,19 +487,8 @@ def replace_boundary(geometry: dict, *, filename: str = "", request=None, actor=
 
     Refused (ValidationError, nothing changed) when registered sites would fall outside.
     """
-    outside = points_outside(geometry)
-    if outside.total:
-        parts = []
-        if outside.sites:
-            parts.append(
-                f"{outside.sites} registered site{'s' if outside.sites != 1 else ''} "
-                "(active or waiting for review)"
-            )
-        if outside.demo_addresses:
-            parts.append(
-                f"{outside.demo_addresses} demo address"
-                f"{'es' if outside.demo_addresses != 1 else ''}"
-            )
+    parts = points_outside(geometry)
+    if parts:
         raise ValidationError(
             f"{' and '.join(parts)} would fall outside this boundary. The boundary must contain "
             "every registered site; nothing was changed."

@@ -9,15 +9,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from camreg.tokens import Token
 
-class ApiToken(models.Model):
+PURPOSE = "api"
+
+
+class ApiToken(Token):
+    """An API bearer token (camreg.tokens): used many times, never expires unless given an
+    expiry, works until revoked and only while its owner's account is active."""
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
     name = models.CharField("name", max_length=100)
     prefix = models.CharField("prefix", max_length=16)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -26,7 +31,6 @@ class ApiToken(models.Model):
         related_name="+",
     )
     last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -43,7 +47,7 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None and self.user.is_active
+        return self.is_usable() and self.user.is_active
 
     @property
     def status_label(self) -> str:

@@ -8,28 +8,23 @@ docs/decisions/0008-api-bearer-tokens.md.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from camreg import tokens
 from camreg.accounts.roles import Permission, can
 from camreg.audit import services as audit
 
-from .models import ApiToken
+from .models import PURPOSE, ApiToken
 
 TOKEN_PREFIX = "crk_"  # noqa: S105 - not a secret: the start of every token
 PREFIX_LENGTH = len(TOKEN_PREFIX) + 8
 # Writing the last-used time on every call would make each call a write; once a minute
 # is precise enough to see whether a token is in use.
 LAST_USED_PRECISION = timedelta(minutes=1)
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def create_token(*, user, name: str, actor=None, request=None) -> tuple[ApiToken, str]:
@@ -45,13 +40,17 @@ def create_token(*, user, name: str, actor=None, request=None) -> tuple[ApiToken
         raise ValidationError("Give the token a name, such as the system that will use it.")
     if not user.is_active:
         raise ValidationError("This staff member is deactivated; a token would not work.")
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    raw = tokens.new_secret(TOKEN_PREFIX)
     with transaction.atomic():
-        token = ApiToken.objects.create(
+        # API tokens do not expire and a new one never revokes the others (decision 0011).
+        token, raw = tokens.issue(
+            ApiToken,
+            purpose=PURPOSE,
+            revoke_earlier_for=None,
+            secret=raw,
             user=user,
             name=name[:100],
             prefix=raw[:PREFIX_LENGTH],
-            token_hash=hash_token(raw),
             created_by=actor,
         )
         audit.record(
@@ -70,12 +69,9 @@ def revoke(token: ApiToken, *, actor=None, request=None) -> ApiToken:
     if actor is not None and not can(actor, Permission.USERS):
         raise PermissionDenied(Permission.USERS.value)
     with transaction.atomic():
-        token = ApiToken.objects.select_for_update().get(pk=token.pk)
-        if token.revoked_at is not None:
+        if not tokens.revoke(token, revoked_by=actor):
+            token.refresh_from_db()
             return token
-        token.revoked_at = timezone.now()
-        token.revoked_by = actor
-        token.save(update_fields=["revoked_at", "revoked_by"])
         audit.record(
             "api.token_revoked",
             actor=actor,
@@ -89,12 +85,10 @@ def revoke(token: ApiToken, *, actor=None, request=None) -> ApiToken:
 def authenticate(raw: str) -> ApiToken | None:
     """The live token matching `raw` (its owner active), with its last-used time updated;
     None for an unknown or revoked token or a deactivated owner."""
-    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+    if not isinstance(raw, str) or not raw.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
+    token = tokens.find_usable(
+        ApiToken.objects.select_related("user").filter(user__is_active=True), raw, purpose=PURPOSE
     )
     if token is None:
         return None

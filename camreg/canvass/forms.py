@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils import timezone
 
+from camreg.agency import services as agency_services
 from camreg.geo.geocoders import AddressQuery
-from camreg.geo.services import geocode
 from camreg.web.forms import UswdsFormMixin
 
 from .limits import PURPOSE_STATEMENT, CanvassError, CanvassLimits, check
@@ -237,7 +237,7 @@ class CaseForm(UswdsFormMixin, forms.Form):
             if not address:
                 self.add_error("address", "Enter the address of the incident.")
             else:
-                found = geocode(AddressQuery.from_text(address))
+                found = agency_services.geocode(AddressQuery.from_text(address))
                 if found is None:
                     self.add_error(
                         "address",

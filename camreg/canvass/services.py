@@ -585,12 +585,11 @@ def _find(
         shapes.CameraView(row[lat], row[lon], row[direction], row[fov], row[range_m])
         for row in rows
     ]
-    words = _Words(scene)
     main: list[CameraResult] = []
     apart: list[CameraResult] = []
     for row, assessment in zip(rows, scene.assess(views), strict=True):
         if assessment.inside:  # at its site's current position, not only the indexed one
-            result = _result(row, assessment, params.start, now, words)
+            result = _result(row, assessment, scene, params.start, now)
             (apart if result.listed_apart else main).append(result)
     return _ranked(main), _ranked(apart)
 
@@ -598,7 +597,9 @@ def _find(
 _LISTED = frozenset(MAIN_STATUSES | APART_STATUSES)
 
 
-def _result(row: tuple, assessment: shapes.Assessment, start, now, words) -> CameraResult:
+def _result(
+    row: tuple, assessment: shapes.Assessment, scene: shapes.Scene, start, now
+) -> CameraResult:
     (
         camera_id, label, location_description, placement, coverage, direction,
         field_of_view, range_m, system_type, brand, recording_mode, retention_days,
@@ -638,7 +639,9 @@ def _result(row: tuple, assessment: shapes.Assessment, start, now, words) -> Cam
         overwrite_at=overwrite_at,
         days_left=math.floor(remaining_days),
         recording_mode=recording_mode,
-        recording_note=words.motion_note if motion else "",
+        recording_note=(
+            _("Records on motion only: it may have missed part of the incident.") if motion else ""
+        ),
         owner_can_export=bool(owner_can_export),
         registrant_kind=kind,
         name=name,
@@ -653,7 +656,7 @@ def _result(row: tuple, assessment: shapes.Assessment, start, now, words) -> Cam
         language=language,
         address_line=f"{street} {unit}".strip() + f", {city}, {state} {postcode}",
     )
-    result.reason = words.reason(result, assessment, remaining_days)
+    result.reason = _reason(result, assessment, scene, remaining_days)
     return result
 
 
@@ -666,68 +669,50 @@ def _ranked(results: list[CameraResult]) -> list[CameraResult]:
     return results
 
 
-class _Words:
-    """The phrases of the reasons, translated once per search (not once per camera)."""
+def _reason(
+    result: CameraResult, assessment: shapes.Assessment, scene: shapes.Scene, remaining_days: float
+) -> str:
+    """Why the camera ranks where it does: "faces the scene, 12 days of video left, 48 m away"."""
+    if assessment.faces:
+        facing = _("faces the scene")
+    elif assessment.toward:
+        facing = _("points toward the scene, but its %(range)s m range does not reach it") % {
+            "range": result.range_m
+        }
+    else:
+        facing = _("does not face the scene")
 
-    def __init__(self, scene: shapes.Scene):
-        self.faces = _("faces the scene")
-        self.toward = _("points toward the scene, but its %(range)s m range does not reach it")
-        self.away = _("does not face the scene")
-        self.no_recordings = _("keeps no recordings")
-        self.under_a_day = _("less than a day of video left")
-        self.just_overwritten = _("video overwritten in the last day")
-        self.here = _("at the scene") if isinstance(scene, shapes.CircleScene) else _("in the area")
-        self.metres = _("%(metres)d m away")
-        self.km = _("%(km).1f km away")
-        self.motion = _("records on motion only")
-        self.motion_note = _("Records on motion only: it may have missed part of the incident.")
-        self._left: dict[int, str] = {}
-        self._ago: dict[int, str] = {}
-
-    def days_left(self, days: int) -> str:
-        if days not in self._left:
-            self._left[days] = ngettext(
-                "%(days)d day of video left", "%(days)d days of video left", days
-            ) % {"days": days}
-        return self._left[days]
-
-    def overwritten_ago(self, days: int) -> str:
-        if days not in self._ago:
-            self._ago[days] = ngettext(
+    if result.retention_days == 0:
+        kept = _("keeps no recordings")
+    elif result.video_retained:
+        days = result.days_left
+        if days >= 1:
+            left = ngettext("%(days)d day of video left", "%(days)d days of video left", days)
+            kept = left % {"days": days}
+        else:
+            kept = _("less than a day of video left")
+    else:
+        days = math.floor(-remaining_days)
+        if days >= 1:
+            ago = ngettext(
                 "video overwritten %(days)d day ago", "video overwritten %(days)d days ago", days
-            ) % {"days": days}
-        return self._ago[days]
-
-    def reason(self, result: CameraResult, assessment, remaining_days: float) -> str:
-        """Why the camera ranks where it does: "faces the scene, 12 days of video left,
-        48 m away"."""
-        if assessment.faces:
-            facing = self.faces
-        elif assessment.toward:
-            facing = self.toward % {"range": result.range_m}
+            )
+            kept = ago % {"days": days}
         else:
-            facing = self.away
+            kept = _("video overwritten in the last day")
 
-        if result.retention_days == 0:
-            kept = self.no_recordings
-        elif result.video_retained:
-            days = result.days_left
-            kept = self.days_left(days) if days >= 1 else self.under_a_day
-        else:
-            days = math.floor(-remaining_days)
-            kept = self.overwritten_ago(days) if days >= 1 else self.just_overwritten
+    distance = result.distance_m
+    if distance < 0.5:
+        where = _("at the scene") if isinstance(scene, shapes.CircleScene) else _("in the area")
+    elif distance < 1000:
+        where = _("%(metres)d m away") % {"metres": round(distance)}
+    else:
+        where = _("%(km).1f km away") % {"km": distance / 1000}
 
-        distance = result.distance_m
-        if distance < 0.5:
-            where = self.here
-        elif distance < 1000:
-            where = self.metres % {"metres": round(distance)}
-        else:
-            where = self.km % {"km": distance / 1000}
-
-        if result.recording_mode == RecordingMode.MOTION:
-            return f"{facing}, {kept}, {where}, {self.motion}"
-        return f"{facing}, {kept}, {where}"
+    if result.recording_mode == RecordingMode.MOTION:
+        motion = _("records on motion only")
+        return f"{facing}, {kept}, {where}, {motion}"
+    return f"{facing}, {kept}, {where}"
 
 
 # Reading a case and what is printed or exported from it -------------------------------

@@ -1,6 +1,16 @@
 from camreg.accounts.roles import Permission
 from camreg.web.access import staff
 
+SETTINGS = Permission.SETTINGS
+
+
+def _email(fixtures) -> dict:
+    return {"key": "verify_email", "language": "es"}
+
+
+def _published_terms(fixtures) -> dict:
+    return {"number": 1}  # the sample terms every installation starts with
+
 
 def _registrant_a(fixtures) -> dict:
     return {"pk": fixtures.registrant_a.pk}
@@ -19,4 +29,26 @@ URL_ACCESS = {
     "console:registrant": staff(Permission.REGISTRY_VIEW, kwargs=_registrant_a),
     "console:registrant-edit": staff(Permission.REGISTRANT_EDIT, kwargs=_registrant_a),
     "console:registrant-note": staff(Permission.REGISTRANT_NOTE, kwargs=_registrant_a, ok=405),
+    # Program settings (/console/settings/).
+    "settings:settings": staff(SETTINGS),
+    "settings:profile": staff(SETTINGS),
+    "settings:boundary": staff(SETTINGS),
+    "settings:boundary-geojson": staff(SETTINGS),
+    "settings:terms": staff(SETTINGS),
+    "settings:terms-create": staff(SETTINGS),
+    "settings:terms-version": staff(SETTINGS, kwargs=_published_terms),
+    # Only drafts can be edited: a published version answers 404.
+    "settings:terms-edit": staff(SETTINGS, kwargs=_published_terms, ok=404),
+    "settings:terms-publish": staff(SETTINGS, kwargs=_published_terms, ok=405),
+    "settings:terms-discard": staff(SETTINGS, kwargs=_published_terms, ok=405),
+    "settings:emails": staff(SETTINGS),
+    "settings:email-edit": staff(SETTINGS, kwargs=_email),
+    "settings:email-html": staff(SETTINGS, kwargs=_email),
+    "settings:email-restore": staff(SETTINGS, kwargs=_email, ok=405),
+    "settings:confirm-mode": staff(SETTINGS),
+    "settings:limits": staff(SETTINGS),
+    # The audit log (/console/audit/).
+    "audit:events": staff(Permission.AUDIT_VIEW),
+    "audit:export": staff(Permission.AUDIT_VIEW),
+    "audit:verify": staff(Permission.AUDIT_VIEW),
 }

@@ -11,7 +11,7 @@ MENU = [
     ("Registrants", "console:registrants", Permission.REGISTRY_VIEW),
     ("Canvass", "canvass:cases", Permission.CANVASS),
     ("Footage requests", "footage:dashboard", Permission.CANVASS),
-    ("Program settings", "agency:settings", Permission.SETTINGS),
+    ("Program settings", "settings:settings", Permission.SETTINGS),
     ("Staff", "staff:list", Permission.USERS),
     ("API tokens", "api-tokens:list", Permission.USERS),
     ("Audit log", "audit:events", Permission.AUDIT_VIEW),

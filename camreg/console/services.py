@@ -6,7 +6,6 @@ reads through these functions, which record who looked at what in the audit log.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -114,14 +113,9 @@ def map_points(filters: dict, *, request) -> list[list]:
     return rows
 
 
-def jurisdiction_bounds() -> list[float] | None:
+def jurisdiction_bounds() -> list[float]:
     """[south, west, north, east] of the agency's boundary, where the map starts."""
-    agency = agency_services.current()
-    try:
-        shape = agency_services.boundary_shape(json.dumps(agency.boundary, sort_keys=True))
-        west, south, east, north = shape.context.bounds
-    except (TypeError, ValueError, AttributeError):
-        return None
+    (south, west), (north, east) = agency_services.map_bounds()
     return [south, west, north, east]
 
 

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from camreg.tokens import Token
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Not sent")
@@ -105,17 +107,24 @@ class RequestedCamera(models.Model):
         return f"Camera {self.camera_id} in request {self.request_id}"
 
 
-class FootageLink(models.Model):
-    """A private link to answer one request. Only the SHA-256 hash of its secret is stored.
+class LinkPurpose(models.TextChoices):
+    """Which email carried the link: a request has one of each at most."""
 
-    A request may have two (the first email's and the reminder's), with the same expiry;
-    both stop working once the request is answered.
+    REQUEST = "request", "Request email"
+    REMINDER = "reminder", "Reminder email"
+
+
+class FootageLink(Token):
+    """A private link to answer one request. Only the SHA-256 hash of its secret is stored;
+    see camreg.tokens.
+
+    A request may have two (the first email's and the reminder's, two purposes), with the
+    same expiry; both stop working once the request is answered.
     """
 
     request = models.ForeignKey(FootageRequest, on_delete=models.CASCADE, related_name="links")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
+    purpose = models.CharField(max_length=20, choices=LinkPurpose.choices)
+    expires_at = models.DateTimeField()  # links always expire
 
     def __str__(self) -> str:
         return f"Link {self.pk} of request {self.request_id}"

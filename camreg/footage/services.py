@@ -8,9 +8,7 @@ that works for that request only, until it is answered or the link expires.
 
 from __future__ import annotations
 
-import hashlib
 import math
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -20,6 +18,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from camreg import tokens
 from camreg.accounts.roles import Permission, check
 from camreg.agency import services as agency_services
 from camreg.audit import services as audit
@@ -35,6 +34,7 @@ from .models import (
     ContactOutcome,
     FootageLink,
     FootageRequest,
+    LinkPurpose,
     RequestedCamera,
     Status,
 )
@@ -64,7 +64,6 @@ MESSAGE_MAX_LENGTH = 2000
 NOTE_MAX_LENGTH = 2000
 MAX_WINDOW = timedelta(days=7)
 MAX_CAMERAS = 200
-TOKEN_MAX_LENGTH = 100
 
 
 class FootageError(ValueError):
@@ -153,16 +152,16 @@ def plan_requests(case: Case, camera_ids, *, actor) -> Plan:
 # Creating and sending ---------------------------------------------------------------------
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _new_link(footage_request: FootageRequest) -> str:
-    raw = secrets.token_urlsafe(32)
-    FootageLink.objects.create(
-        request=footage_request,
-        token_hash=_hash(raw),
+def _new_link(footage_request: FootageRequest, purpose: str) -> str:
+    """A link for the request's email (`purpose`: the request or the reminder). Following
+    the revocation rule (camreg.tokens), it replaces an earlier unused link of the same
+    purpose only: the reminder's link does not stop the first email's from working."""
+    _row, raw = tokens.issue(
+        FootageLink,
+        purpose=purpose,
         expires_at=footage_request.link_expires_at,
+        revoke_earlier_for="request",
+        request=footage_request,
     )
     return settings.SITE_URL + reverse("footage-public:answer", kwargs={"token": raw})
 
@@ -274,7 +273,7 @@ def create_requests(
             }
             if registrant.email:
                 footage_request.link_expires_at = expires
-                link = _new_link(footage_request)
+                link = _new_link(footage_request, LinkPurpose.REQUEST)
                 outreach.queue_email(
                     to=registrant.email,
                     template="footage_request",
@@ -313,21 +312,23 @@ def create_requests(
 # The registrant's answer -----------------------------------------------------------------
 
 
-def open_link(raw: str) -> FootageRequest:
-    """The request a registrant's link opens, if it can still be answered (not used up)."""
-    if not raw or len(raw) > TOKEN_MAX_LENGTH:
-        raise LinkInvalid
-    link = (
-        FootageLink.objects.select_related("request", "request__case", "request__registrant")
-        .filter(token_hash=_hash(raw))
-        .first()
+def _usable_link(raw: str) -> FootageLink:
+    link = tokens.find_usable(
+        FootageLink.objects.select_related("request", "request__case", "request__registrant"),
+        raw,
+        purpose=LinkPurpose.values,
     )
-    if link is None or link.expires_at <= timezone.now():
+    if link is None:
         raise LinkInvalid
     footage_request = link.request
     if footage_request.status != Status.SENT or footage_request.registrant is None:
         raise LinkInvalid
-    return footage_request
+    return link
+
+
+def open_link(raw: str) -> FootageRequest:
+    """The request a registrant's link opens, if it can still be answered (not used up)."""
+    return _usable_link(raw).request
 
 
 def answer(token: str, choice: str, note: str = "", *, request=None) -> FootageRequest:
@@ -338,14 +339,18 @@ def answer(token: str, choice: str, note: str = "", *, request=None) -> FootageR
     if choice not in Answer.values:
         raise FootageError("answer_invalid", "Choose one of the answers.")
     note = (note or "").strip()[:NOTE_MAX_LENGTH]
-    footage_request = open_link(token)
+    link = _usable_link(token)
+    footage_request = link.request
     now = timezone.now()
     with transaction.atomic():
+        if not tokens.use(link, now=now):  # used a moment ago by another request
+            raise LinkInvalid
         changed = FootageRequest.objects.filter(pk=footage_request.pk, status=Status.SENT).update(
             status=Status.ANSWERED, answer=choice, answer_note=note, answered_at=now
         )
         if not changed:  # answered a moment ago through the other link, or expired
             raise LinkInvalid
+        tokens.revoke(footage_request.links.all(), now=now)  # the other email's link
         footage_request.refresh_from_db()
         audit.record(
             "footage.answered",
@@ -564,7 +569,7 @@ def send_reminders(now: datetime | None = None) -> int:
             ).update(reminder_sent_at=now)
             if not claimed:
                 continue
-            link = _new_link(footage_request)
+            link = _new_link(footage_request, LinkPurpose.REMINDER)
             outreach.queue_email(
                 to=registrant.email,
                 template="footage_reminder",

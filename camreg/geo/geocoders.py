@@ -6,12 +6,11 @@ import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from . import normalize
+from . import normalize, states
 from .models import AddressPoint
 from .services import distance_m
 
 _ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
-_STATES = {"CA", "CALIFORNIA"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +21,7 @@ class AddressQuery:
     city: str = ""
     postcode: str = ""
     unit: str = ""
+    state: str = ""  # two-letter code ("CA") when the address names its state
 
     @classmethod
     def from_text(cls, text: str) -> AddressQuery:
@@ -38,15 +38,17 @@ class AddressQuery:
                 postcode = match.group(1)
                 rest[index] = rest[index][: match.start()] + rest[index][match.end() :]
                 break
-        city = ""
+        city = state = ""
         for part in rest:
             words = normalize.clean(part).split()
-            if len(words) > 1 and words[-1] in _STATES:
-                words.pop()  # "Bakersfield CA"
-            if words and not (len(words) == 1 and words[0] in _STATES):
+            before, found, as_code = states.split_trailing_state(words)
+            # "Bakersfield CA", "CA", or a state name after the city; a state name alone
+            # before any city is a city ("Washington").
+            if found and (before or as_code or city):
+                state, words = state or found, before
+            if words and not city:
                 city = " ".join(words)
-                break
-        return cls(street_line, city=city, postcode=postcode)
+        return cls(street_line, city=city, postcode=postcode, state=state)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,7 @@ class GeocodeResult:
     longitude: float
     matched_address: str
     source: str  # the geocoder's name
+    state: str = ""  # two-letter code of the state the point is in, when the geocoder knows
 
 
 class Geocoder(ABC):
@@ -117,7 +120,8 @@ class AddressPointsGeocoder(Geocoder):
             return None
         best = candidates[0]
         matched = best.address(with_unit=bool(same_unit))
-        return GeocodeResult(best.latitude, best.longitude, matched, self.name)
+        state = states.state_code(best.region)
+        return GeocodeResult(best.latitude, best.longitude, matched, self.name, state)
 
     def _one_place(self, points: list[AddressPoint]) -> bool:
         first = points[0]

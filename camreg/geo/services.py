@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import gzip
 import math
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -46,12 +46,22 @@ def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return (math.degrees(math.atan2(y, x)) + 360.0) % 360.0
 
 
-def geocode(query: AddressQuery) -> GeocodeResult | None:
-    """The first answer of the geocoders in settings.GEOCODERS, tried in order."""
+def geocode(query: AddressQuery, *, states: Collection[str] | None = None) -> GeocodeResult | None:
+    """The first answer of the geocoders in settings.GEOCODERS, tried in order.
+
+    With `states` (two-letter codes: the caller's jurisdiction, e.g. the agency's), an
+    address that names another state finds nothing, and neither does an answer that a
+    geocoder places in another state.
+    """
+    if states is not None and query.state and query.state not in states:
+        return None
     for geocoder in geocoders():
         result = geocoder.geocode(query)
-        if result is not None:
-            return result
+        if result is None:
+            continue
+        if states is not None and result.state and result.state not in states:
+            continue
+        return result
     return None
 
 

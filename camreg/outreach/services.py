@@ -22,13 +22,13 @@ import random
 import re
 from datetime import timedelta
 from email.utils import parseaddr
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -38,8 +38,8 @@ from camreg.agency import services as agency_services
 from . import email_texts
 from .models import ERASED, OutboxMessage, OutboxStatus
 
-if TYPE_CHECKING:
-    from camreg.registry.models import Registrant
+# A registry.Registrant: the outbox sits below the registry and does not import it.
+Registrant = models.Model
 
 logger = logging.getLogger(__name__)
 

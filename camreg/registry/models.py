@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from camreg.tokens import Token
+
 
 class RegistrantKind(models.TextChoices):
     RESIDENT = "resident", _("Resident")
@@ -242,15 +244,13 @@ class TokenPurpose(models.TextChoices):
     MANAGE = "manage", "Manage registration"
 
 
-class AccessToken(models.Model):
-    """A single-use link secret. Only its SHA-256 hash is stored."""
+class AccessToken(Token):
+    """A single-use link secret (verification, management). Only its SHA-256 hash is stored;
+    see camreg.tokens."""
 
     registrant = models.ForeignKey(Registrant, on_delete=models.CASCADE, related_name="tokens")
     purpose = models.CharField(max_length=20, choices=TokenPurpose.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()  # links always expire
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} token {self.pk}"

@@ -5,9 +5,7 @@ Views, commands, tasks and (later) the API call these functions; they hold the r
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,17 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from camreg import caching
+from camreg import caching, tokens
 from camreg.agency import services as agency_services
 from camreg.agency.models import ConfirmMode
 from camreg.audit import services as audit
-from camreg.canvass import index as canvass_index
 from camreg.geo import normalize
-from camreg.geo import services as geo_services
 from camreg.geo.geocoders import AddressQuery
 from camreg.outreach import services as outreach
 
-from . import photos
+from . import photos, signals
 from .models import (
     AccessToken,
     Camera,
@@ -309,7 +305,7 @@ def locate_site(site: dict) -> tuple[float, float, str]:
     if site.get("pin_placed") and lat is not None and lon is not None:
         source = "pin"
     else:
-        result = geo_services.geocode(
+        result = agency_services.geocode(
             AddressQuery(
                 street_line=site["street"],
                 city=site["city"],
@@ -347,31 +343,25 @@ def locate_site(site: dict) -> tuple[float, float, str]:
 # Tokens ------------------------------------------------------------------------------
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def issue_token(registrant: Registrant, purpose: str, lifetime: timedelta) -> str:
-    raw = secrets.token_urlsafe(32)
-    AccessToken.objects.create(
-        registrant=registrant,
+    """A new single-use link secret; the registrant's earlier unused links for the same
+    purpose stop working (the revocation rule, camreg.tokens)."""
+    _token, raw = tokens.issue(
+        AccessToken,
         purpose=purpose,
-        token_hash=_hash(raw),
-        expires_at=timezone.now() + lifetime,
+        lifetime=lifetime,
+        revoke_earlier_for="registrant",
+        registrant=registrant,
     )
     return raw
 
 
 def peek_token(raw: str, purpose: str) -> AccessToken:
     """The token, if it could still be used; does not use it up."""
-    if not raw or len(raw) > 100:
-        raise TokenInvalid
-    token = (
-        AccessToken.objects.select_related("registrant")
-        .filter(token_hash=_hash(raw), purpose=purpose)
-        .first()
+    token = tokens.find_usable(
+        AccessToken.objects.select_related("registrant"), raw, purpose=purpose
     )
-    if token is None or token.used_at is not None or token.expires_at <= timezone.now():
+    if token is None:
         raise TokenInvalid
     return token
 
@@ -379,10 +369,7 @@ def peek_token(raw: str, purpose: str) -> AccessToken:
 def consume_token(raw: str, purpose: str) -> Registrant:
     """Use a single-use token; raise TokenInvalid if it cannot be used."""
     token = peek_token(raw, purpose)
-    used = AccessToken.objects.filter(pk=token.pk, used_at__isnull=True).update(
-        used_at=timezone.now()
-    )
-    if not used:  # someone else used it a moment ago
+    if not tokens.use(token):  # someone else used it a moment ago
         raise TokenInvalid
     return token.registrant
 
@@ -480,7 +467,7 @@ def _save_sites(registrant: Registrant, sites: list[dict], stored: list[str]) ->
             _store_photo(camera, camera_data.get("photo_jpeg"), stored)
             cameras.append(camera)
     Camera.objects.bulk_create(cameras)
-    canvass_index.index_new_sites(site_rows)
+    signals.sites_changed.send(Registrant, registrant=registrant, new_sites=site_rows)
 
 
 def _send_verification(registrant: Registrant) -> None:
@@ -632,23 +619,33 @@ def update_registration(registrant: Registrant, contact: dict, sites: list[dict]
                     transaction.on_commit(lambda name=camera.photo: photos.delete(name))
             Camera.objects.filter(pk__in=[c.pk for c in gone]).delete()
             registrant.sites.exclude(pk__in=kept_sites).delete()
-            canvass_index.index_registrant(registrant)
+            signals.sites_changed.send(Registrant, registrant=registrant, new_sites=None)
     except Exception:
         _cleanup_on_rollback(stored)
         raise
     return registrant
 
 
+def _delete_photos_on_commit(registrant: Registrant) -> None:
+    """Delete the files of the registrant's camera photos once the transaction commits.
+
+    Call it before the cameras are deleted (it reads their photo names).
+    """
+    names = list(
+        Camera.objects.filter(site__registrant=registrant)
+        .exclude(photo="")
+        .values_list("photo", flat=True)
+    )
+    if names:
+        transaction.on_commit(lambda: [photos.delete(name) for name in names])
+
+
 def remove_all_sites(registrant: Registrant) -> None:
     """'I moved' within the area: the old addresses and cameras go; new ones follow."""
     with transaction.atomic():
-        names = list(
-            Camera.objects.filter(site__registrant=registrant)
-            .exclude(photo="")
-            .values_list("photo", flat=True)
-        )
+        _delete_photos_on_commit(registrant)
         registrant.sites.all().delete()
-        transaction.on_commit(lambda: [photos.delete(n) for n in names])
+        signals.sites_changed.send(Registrant, registrant=registrant, new_sites=None)
 
 
 def leave(registrant: Registrant, reason: str = LeaveReason.LEFT) -> Registrant:
@@ -665,11 +662,7 @@ def leave(registrant: Registrant, reason: str = LeaveReason.LEFT) -> Registrant:
         if registrant.status == RegistrationStatus.LEFT:
             return registrant
         email, name, language = registrant.email, registrant.name, registrant.language
-        photo_names = list(
-            Camera.objects.filter(site__registrant=registrant)
-            .exclude(photo="")
-            .values_list("photo", flat=True)
-        )
+        _delete_photos_on_commit(registrant)
         outreach.forget_registrant(registrant, keep_unsent=False)
         goodbye = outreach.queue_email(
             to=email,
@@ -684,7 +677,6 @@ def leave(registrant: Registrant, reason: str = LeaveReason.LEFT) -> Registrant:
         registrant.leave_reason = reason
         registrant.save()
         outreach.forget_registrant(registrant, keep_unsent=True)
-        transaction.on_commit(lambda: [photos.delete(n) for n in photo_names])
         logger.info("registrant %s left the program (outbox message %s)", registrant.pk, goodbye.pk)
     return registrant
 
@@ -705,9 +697,7 @@ def _erase(registrant: Registrant) -> None:
     registrant.tokens.all().delete()
     registrant.notes.all().delete()
     registrant.consents.update(ip_address=None, user_agent="")
-    from camreg.footage import services as footage  # footage depends on the registry
-
-    footage.forget_registrant(registrant)
+    signals.registrant_erased.send(Registrant, registrant=registrant)
 
 
 def erase_rejected(now=None) -> int:
@@ -732,11 +722,7 @@ def erase_rejected(now=None) -> int:
             )
             if registrant is None:
                 continue
-            photo_names = list(
-                Camera.objects.filter(site__registrant=registrant)
-                .exclude(photo="")
-                .values_list("photo", flat=True)
-            )
+            _delete_photos_on_commit(registrant)
             outreach.forget_registrant(registrant, keep_unsent=False)
             _erase(registrant)
             registrant.erased_at = now
@@ -749,7 +735,6 @@ def erase_rejected(now=None) -> int:
                     "rejected_at": registrant.rejected_at.isoformat(),
                 },
             )
-            transaction.on_commit(lambda names=photo_names: [photos.delete(n) for n in names])
             count += 1
     if count:
         logger.info("erased %d rejected registrations", count)
@@ -773,14 +758,9 @@ def purge_unverified(now=None) -> int:
             )
             if registrant is None:
                 continue
-            photo_names = list(
-                Camera.objects.filter(site__registrant=registrant)
-                .exclude(photo="")
-                .values_list("photo", flat=True)
-            )
+            _delete_photos_on_commit(registrant)
             outreach.forget_registrant(registrant, keep_unsent=False)
             registrant.delete()
-            transaction.on_commit(lambda names=photo_names: [photos.delete(n) for n in names])
             count += 1
     if count:
         logger.info("purged %d unverified registrations", count)

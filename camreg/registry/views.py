@@ -44,33 +44,18 @@ def _too_many(request: HttpRequest, template: str, context: dict) -> HttpRespons
     return render(request, template, context, status=429)
 
 
-def _register_context(request: HttpRequest, form: RegistrationForm) -> dict:
+def _register_context(request: HttpRequest, form, *, blank: bool = False) -> dict:
+    """The registration page's context. A `blank` form is the same for everyone with the
+    same language and terms version, so the template renders it once and caches it; pass
+    it lazily and it is built only when that cached fragment is missing."""
     terms = services.current_terms()
     return {
         "form": form,
-        "errors": form.error_summary(),
+        "errors": [] if blank else form.error_summary(),
         "terms_version": terms,
         "terms_text": services.terms_text(terms, request.LANGUAGE_CODE),
-        "is_edit": not form.with_terms,
-        "cache_form": False,
-    }
-
-
-def _empty_register_context(request: HttpRequest) -> dict:
-    """The blank registration form. It is the same for everyone with the same language and
-    terms version, so the template renders it once and caches it: the form itself is built
-    only when that cached fragment is missing."""
-    terms = services.current_terms()
-    language = request.LANGUAGE_CODE
-    return {
-        "form": SimpleLazyObject(
-            lambda: RegistrationForm(initial={"contact": {"language": language}})
-        ),
-        "errors": [],
-        "terms_version": terms,
-        "terms_text": services.terms_text(terms, language),
-        "is_edit": False,
-        "cache_form": True,
+        "is_edit": not blank and not form.with_terms,
+        "cache_form": blank,
     }
 
 
@@ -103,7 +88,12 @@ def register(request: HttpRequest) -> HttpResponse:
                 )
                 return response
     else:
-        return render(request, "registry/register.html", _empty_register_context(request))
+        language = request.LANGUAGE_CODE
+        blank = SimpleLazyObject(
+            lambda: RegistrationForm(initial={"contact": {"language": language}})
+        )
+        context = _register_context(request, blank, blank=True)
+        return render(request, "registry/register.html", context)
     status = 400 if form.error_summary() else 200
     return render(
         request, "registry/register.html", _register_context(request, form), status=status
@@ -324,7 +314,7 @@ def portal_leave(request: HttpRequest) -> HttpResponse:
 def portal_sign_out(request: HttpRequest) -> HttpResponse:
     portal_session.end(request)
     messages.success(request, _("You are signed out of your registration."))
-    return redirect("web:home")
+    return redirect("public:home")
 
 
 @never_cache

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "camreg.canvass",
     "camreg.footage",
     "camreg.console",
+    "camreg.public",
+    # Demo data, at the top: no other app imports it.
+    "camreg.demo",
 ]
 
 MIDDLEWARE = [
@@ -62,7 +65,9 @@ MIDDLEWARE = [
     "camreg.web.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "camreg.web.middleware.AgencyTimeZoneMiddleware",
+    # Without an agency (a new installation), every page but /healthz says setup is pending.
+    "camreg.agency.setup_pending.SetupPendingMiddleware",
+    "camreg.agency.middleware.AgencyTimeZoneMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -91,7 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "camreg.web.context_processors.site",
+                "camreg.agency.context_processors.site",
                 "camreg.console.context_processors.console",
             ],
         },
@@ -207,13 +212,11 @@ if env.str("FILE_STORAGE", default="").startswith("storages.backends.s3"):
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
 
-# Small multipart bodies (forms without a large photo) are split by a faster parser that
-# answers exactly as Django's (camreg/web/uploads.py); larger ones stream as usual.
-FILE_UPLOAD_HANDLERS = [
-    "camreg.web.uploads.FormDataHandler",
-    "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
-]
+# Multipart bodies go through Django's own parser and default upload handlers (decision
+# 0010): an uploaded file up to FILE_UPLOAD_MAX_MEMORY_SIZE stays in memory, a larger one
+# streams to a temporary file. DATA_UPLOAD_MAX_MEMORY_SIZE bounds the body without its
+# files. The field count is above Django's default (1000) because a registration may list
+# up to 10 places with up to 20 cameras each.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

@@ -20,5 +20,9 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# No `collectstatic` before the tests: static files (the apps' and those STATICFILES_DIRS
+# takes from node_modules) are found where they are, without a manifest; the live server of
+# the browser tests serves them through the same finders.
 WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
 MAP_TILE_URL = ""  # tests never reach the network

@@ -1,10 +1,6 @@
-from zoneinfo import ZoneInfo
-
-from django.db import DatabaseError
-from django.utils import timezone, translation
+from django.utils import translation
 
 from camreg import caching
-from camreg.agency import services as agency_services
 
 
 class RequestCacheMiddleware:
@@ -16,23 +12,6 @@ class RequestCacheMiddleware:
     def __call__(self, request):
         with caching.request_scope():
             return self.get_response(request)
-
-
-class AgencyTimeZoneMiddleware:
-    """Times are stored in UTC and shown in the agency's time zone."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        try:
-            timezone.activate(ZoneInfo(agency_services.current().time_zone))
-        except DatabaseError:
-            pass  # the page (e.g. /healthz) reports the database itself; show UTC meanwhile
-        try:
-            return self.get_response(request)
-        finally:
-            timezone.deactivate()
 
 
 STAFF_PREFIXES = ("/console/", "/staff/")

@@ -7,10 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from camreg.accounts.access import URL_ACCESS
-from camreg.web.tests import test_permission_matrix as matrix
+from camreg.testing import access as matrix
 
 pytestmark = pytest.mark.django_db
-visitors = matrix.visitors  # the fixture: anonymous, two registrants, one client per role
 
 
 def test_every_accounts_url_is_in_the_table():

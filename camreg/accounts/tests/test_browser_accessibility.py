@@ -11,9 +11,8 @@ import pytest
 
 from camreg.accounts import services
 from camreg.accounts.models import TokenPurpose
-from camreg.web.tests.browser import VIEWPORTS, assert_accessible
-
-from .conftest import PASSWORD, device_of, make_staff, totp_now
+from camreg.testing.browser import VIEWPORTS, assert_accessible
+from camreg.testing.staff import PASSWORD, device_of, make_staff, totp_now
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,7 +40,7 @@ def password_step(page, email: str, password: str = PASSWORD) -> None:
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_sign_in_and_staff_pages_are_accessible(new_page, viewport):
-    admin = make_staff("alex.admin@example.org", roles=("administrator",), full_name="Alex Admin")
+    admin = make_staff("administrator", email="alex.admin@example.org", full_name="Alex Admin")
     page = new_page(viewport)
 
     page.goto("/staff/sign-in/")
@@ -83,7 +82,7 @@ def test_sign_in_and_staff_pages_are_accessible(new_page, viewport):
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_enrolment_and_recovery_codes_are_accessible(new_page, viewport):
-    newcomer = make_staff("nia.new@example.org", enrolled=False)
+    newcomer = make_staff("deputy", email="nia.new@example.org", enrolled=False)
     page = new_page(viewport)
     password_step(page, newcomer.email)
     assert page.url.endswith("/staff/sign-in/set-up/")
@@ -101,7 +100,7 @@ def test_enrolment_and_recovery_codes_are_accessible(new_page, viewport):
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_reset_invitation_and_lockout_pages_are_accessible(new_page, viewport):
-    person = make_staff()
+    person = make_staff("deputy", email="dana.deputy@example.org", full_name="Dana Deputy")
     page = new_page(viewport)
     for path in ("/staff/password-reset/", "/staff/password-reset/sent/"):
         page.goto(path)
@@ -120,7 +119,7 @@ def test_reset_invitation_and_lockout_pages_are_accessible(new_page, viewport):
     submit(page)
     check(page, "choose a new password, with errors")
 
-    invited = make_staff("dee.newman@example.org", enrolled=False, password=None)
+    invited = make_staff("deputy", email="dee.newman@example.org", enrolled=False, password=None)
     invitation = services.issue_token(invited, TokenPurpose.INVITATION, lifetime=timedelta(days=7))
     page.goto(f"/staff/invitation/{invitation}/")
     check(page, "invitation")

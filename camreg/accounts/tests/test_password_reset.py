@@ -13,17 +13,11 @@ from django.utils import timezone
 
 from camreg.accounts.models import StaffToken
 from camreg.audit.models import Outcome
+from camreg.testing.audit import events, one_event
+from camreg.testing.mail import link_in_last_email
+from camreg.testing.staff import device_of, signed_in, totp_now
 
-from .conftest import (
-    CODE,
-    CONSOLE,
-    SIGN_IN,
-    device_of,
-    events,
-    link_in_last_email,
-    totp_now,
-    verified_client,
-)
+from .conftest import CODE, CONSOLE, SIGN_IN
 
 pytestmark = pytest.mark.django_db
 REQUEST = reverse("accounts:password-reset")
@@ -31,22 +25,22 @@ SENT = reverse("accounts:password-reset-sent")
 NEW_PASSWORD = "quiet harbor lamp 77"
 
 
-def test_same_answer_whether_or_not_the_address_exists(client, deputy):
-    known = client.post(REQUEST, {"email": deputy.email.upper()})
+def test_same_answer_whether_or_not_the_address_exists(client, dana):
+    known = client.post(REQUEST, {"email": dana.email.upper()})
     unknown = client.post(REQUEST, {"email": "nobody@example.org"})
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"] == SENT
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == [deputy.email]
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [dana.email]
     requested = list(events("auth.password_reset_requested"))
     assert [e.outcome for e in requested] == [Outcome.SUCCESS, Outcome.FAILURE]
-    assert requested[0].target_id == str(deputy.pk) and requested[1].target_id == ""
+    assert requested[0].target_id == str(dana.pk) and requested[1].target_id == ""
 
 
-def test_reset_sets_the_password_but_the_code_is_still_required(client, deputy):
-    elsewhere = verified_client(deputy)  # a session on another computer
+def test_reset_sets_the_password_but_the_code_is_still_required(client, dana):
+    elsewhere = signed_in(dana)  # a session on another computer
     assert elsewhere.get(CONSOLE).status_code == 200
 
-    client.post(REQUEST, {"email": deputy.email})
+    client.post(REQUEST, {"email": dana.email})
     path = link_in_last_email("/staff/password-reset/")
     assert client.get(path).status_code == 200
     weak = client.post(path, {"new_password1": "password1234", "new_password2": "password1234"})
@@ -59,15 +53,15 @@ def test_reset_sets_the_password_but_the_code_is_still_required(client, deputy):
     assert client.get(CONSOLE).status_code == 302
     assert elsewhere.get(CONSOLE).status_code == 302
 
-    response = client.post(SIGN_IN, {"email": deputy.email, "password": NEW_PASSWORD})
+    response = client.post(SIGN_IN, {"email": dana.email, "password": NEW_PASSWORD})
     assert response["Location"] == CODE  # the second factor, not the console
     assert client.get(CONSOLE).status_code == 302
-    assert client.post(CODE, {"code": totp_now(device_of(deputy))})["Location"] == CONSOLE
-    assert events("auth.password_reset_completed").get().target_id == str(deputy.pk)
+    assert client.post(CODE, {"code": totp_now(device_of(dana))})["Location"] == CONSOLE
+    assert one_event("auth.password_reset_completed").target_id == str(dana.pk)
 
 
-def test_the_link_works_once(client, deputy):
-    client.post(REQUEST, {"email": deputy.email})
+def test_the_link_works_once(client, dana):
+    client.post(REQUEST, {"email": dana.email})
     path = link_in_last_email("/staff/password-reset/")
     client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     again = Client().post(
@@ -77,45 +71,45 @@ def test_the_link_works_once(client, deputy):
     assert Client().get(path).status_code == 410
 
 
-def test_the_link_expires_after_an_hour(client, deputy):
-    client.post(REQUEST, {"email": deputy.email})
+def test_the_link_expires_after_an_hour(client, dana):
+    client.post(REQUEST, {"email": dana.email})
     path = link_in_last_email("/staff/password-reset/")
     with time_machine.travel(timezone.now() + timedelta(minutes=61)):
         response = client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response.status_code == 410
-    deputy.refresh_from_db()
-    assert not deputy.check_password(NEW_PASSWORD)
+    dana.refresh_from_db()
+    assert not dana.check_password(NEW_PASSWORD)
 
 
-def test_a_new_request_replaces_the_previous_link(client, deputy):
-    client.post(REQUEST, {"email": deputy.email})
+def test_a_new_request_replaces_the_previous_link(client, dana):
+    client.post(REQUEST, {"email": dana.email})
     first = link_in_last_email("/staff/password-reset/")
-    client.post(REQUEST, {"email": deputy.email})
+    client.post(REQUEST, {"email": dana.email})
     second = link_in_last_email("/staff/password-reset/")
     assert first != second
     assert client.get(first).status_code == 410
     assert client.get(second).status_code == 200
 
 
-def test_only_the_hash_of_the_token_is_stored(client, deputy):
-    client.post(REQUEST, {"email": deputy.email})
+def test_only_the_hash_of_the_token_is_stored(client, dana):
+    client.post(REQUEST, {"email": dana.email})
     token = link_in_last_email("/staff/password-reset/").rstrip("/").rsplit("/", 1)[1]
     stored = StaffToken.objects.get()
     assert token not in stored.token_hash and len(stored.token_hash) == 64
 
 
-def test_deactivated_and_invited_accounts_get_no_email(client, deputy):
-    from .conftest import make_staff
+def test_deactivated_and_invited_accounts_get_no_email(client, dana):
+    from camreg.testing.staff import make_staff
 
-    deputy.is_active = False
-    deputy.save()
-    invited = make_staff("new.person@example.org", enrolled=False, password=None)
-    assert client.post(REQUEST, {"email": deputy.email})["Location"] == SENT
+    dana.is_active = False
+    dana.save()
+    invited = make_staff("deputy", email="new.person@example.org", enrolled=False, password=None)
+    assert client.post(REQUEST, {"email": dana.email})["Location"] == SENT
     assert client.post(REQUEST, {"email": invited.email})["Location"] == SENT
     assert not mail.outbox
 
 
-def test_requests_are_rate_limited_per_address(client, deputy):
+def test_requests_are_rate_limited_per_address(client, dana):
     for _ in range(7):
-        assert client.post(REQUEST, {"email": deputy.email})["Location"] == SENT
+        assert client.post(REQUEST, {"email": dana.email})["Location"] == SENT
     assert len(mail.outbox) == 5

@@ -1,14 +1,10 @@
 from django.db import migrations
 
-
-def create_default_agency(apps, schema_editor):
-    from camreg.agency.services import kcso_defaults
-
-    Agency = apps.get_model("agency", "Agency")
-    if not Agency.objects.exists():
-        Agency.objects.create(**kcso_defaults())
+# This migration once created a default agency. An installation now sets up its own agency
+# with `manage.py setup_agency` (development: `manage.py load_demo`); an empty database has
+# none, and the site says that setup is pending. Kept so that the migration graph is unchanged.
 
 
 class Migration(migrations.Migration):
     dependencies = [("agency", "0001_initial")]
-    operations = [migrations.RunPython(create_default_agency, migrations.RunPython.noop)]
+    operations = []

@@ -1,26 +1,12 @@
-"""Fixtures for the API tests: staff with tokens, and a client that sends them."""
+"""Fixtures for the API tests: the root conftest.py's deputy with a token, and a client that
+sends it."""
 
 from __future__ import annotations
-
-import itertools
 
 import pytest
 from django.test import Client
 
-from camreg.accounts.models import User
 from camreg.api import services
-
-_numbers = itertools.count(1)
-
-
-def make_user(*roles: str, email: str | None = None) -> User:
-    number = next(_numbers)
-    return User.objects.create_user(
-        email or f"api{number}@example.org",
-        "correct-horse-battery-staple",
-        full_name=f"Api Person {number}",
-        roles=list(roles),
-    )
 
 
 def bearer(raw: str) -> dict:
@@ -28,20 +14,8 @@ def bearer(raw: str) -> dict:
 
 
 @pytest.fixture
-def admin(db):
-    user = make_user("administrator")
-    user.is_verified = lambda: True  # as after the second factor in the console
-    return user
-
-
-@pytest.fixture
-def deputy(db):
-    return make_user("deputy", email="dana.deputy@example.org")
-
-
-@pytest.fixture
 def deputy_token(deputy) -> str:
-    _token, raw = services.create_token(user=deputy, name="Dispatch")
+    _token, raw = services.create_token(user=deputy.user, name="Dispatch")
     return raw
 
 

@@ -4,13 +4,9 @@ with no Content-Security-Policy violation."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from camreg.console.tests.helpers import sign_in_staff
-from camreg.web.tests.browser import assert_accessible
-
-from .conftest import make_user
+from camreg.testing.browser import assert_accessible
+from camreg.testing.staff import sign_in_browser
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,26 +21,16 @@ def check(page, label: str) -> None:
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
-def test_token_pages_and_docs_are_accessible(new_page, live_server, viewport):
-    deputy = make_user("deputy", email="dana.deputy@example.org")
-    client = sign_in_staff(Client(), make_user("administrator"))
+def test_token_pages_and_docs_are_accessible(new_page, administrator, deputy, viewport):
     page = new_page(viewport)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in_browser(page, administrator)
     page.goto("/console/api-tokens/")
     check(page, f"token list, empty ({viewport})")
     page.goto("/console/api-tokens/new/")
     with page.expect_navigation():
         page.locator('main button[type="submit"]').click()
     check(page, f"token form with errors ({viewport})")
-    page.select_option('[name="user"]', str(deputy.pk))
+    page.select_option('[name="user"]', str(deputy.user.pk))
     page.fill('[name="name"]', "Dispatch")
     with page.expect_navigation():
         page.locator('main button[type="submit"]').click()

@@ -12,9 +12,10 @@ from django.utils import timezone
 from camreg.api import services
 from camreg.audit.models import AuditEvent
 from camreg.canvass.models import Case
-from camreg.canvass.tests.helpers import CASE_NUMBER, SCENE, place, register
+from camreg.testing.canvass import CASE_NUMBER, SCENE, place, register
+from camreg.testing.staff import make_staff
 
-from .conftest import bearer, make_user
+from .conftest import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def case(deputy):
         radius_m=300,
         start=start,
         end=start + timedelta(hours=1),
-        created_by=deputy,
+        created_by=deputy.user,
     )
 
 
@@ -81,7 +82,7 @@ def test_refusals_are_json_with_a_code(api_client, case):
 
 
 def test_footage_requests_need_the_canvass_role(case):
-    _token, raw = services.create_token(user=make_user("auditor"), name="CAD")
+    _token, raw = services.create_token(user=make_staff("auditor"), name="CAD")
     client = Client(**bearer(raw))
     response = client.post(
         CREATE, {"case_id": case.pk, "camera_ids": [1]}, content_type="application/json"

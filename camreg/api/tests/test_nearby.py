@@ -14,10 +14,11 @@ from camreg.api import services
 from camreg.audit.models import AuditEvent
 from camreg.canvass import services as canvass
 from camreg.canvass.limits import PURPOSE_STATEMENT
-from camreg.canvass.tests.helpers import CASE_NUMBER, SCENE, place, register
 from camreg.registry.models import RegistrationStatus
+from camreg.testing.canvass import CASE_NUMBER, SCENE, place, register
+from camreg.testing.staff import make_staff, staff_client
 
-from .conftest import bearer, make_user
+from .conftest import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,6 @@ def test_results_are_the_services_in_the_same_order(api_client, deputy, cameras)
     assert response.status_code == 200, response.content
     body = response.json()
 
-    deputy.is_verified = lambda: True
     expected = canvass.search(
         canvass.SearchParams(
             case_number=CASE_NUMBER,
@@ -72,7 +72,7 @@ def test_results_are_the_services_in_the_same_order(api_client, deputy, cameras)
             purpose_statement=PURPOSE_STATEMENT,
         ),
         limits=canvass.CanvassLimits.from_agency(agency_services.current()),
-        actor=deputy,
+        actor=deputy.user,
     )
     got = [(c["camera_id"], c["rank"], c["reason"]) for c in body["cameras"]]
     assert got == [(c.camera_id, c.rank, c.reason) for c in expected.cameras]
@@ -103,7 +103,7 @@ def test_results_are_the_services_in_the_same_order(api_client, deputy, cameras)
 def test_each_search_is_audited_in_the_token_owners_name(api_client, deputy, cameras):
     api_client.get(NEARBY, query())
     event = AuditEvent.objects.get(action="canvass.searched")
-    assert event.actor_id == str(deputy.pk)
+    assert event.actor_id == str(deputy.user.pk)
     assert event.case_number == CASE_NUMBER
     assert event.details["results"]["total"] == 4
 
@@ -142,7 +142,7 @@ def test_the_radius_limit_names_its_value(api_client):
 
 
 def test_a_supervisor_overrides_a_limit_with_a_reason(db, cameras):
-    supervisor = make_user("supervisor")
+    supervisor = make_staff("supervisor")
     _token, raw = services.create_token(user=supervisor, name="CAD")
     client = Client(**bearer(raw))
     assert client.get(NEARBY, query(radius_m=700)).status_code == 422
@@ -159,7 +159,7 @@ def test_a_deputy_cannot_override(api_client):
 
 def test_a_role_without_canvass_is_403(db):
     for role in ("administrator", "auditor", "program_coordinator"):
-        _token, raw = services.create_token(user=make_user(role), name="CAD")
+        _token, raw = services.create_token(user=make_staff(role), name="CAD")
         response = Client(**bearer(raw)).get(NEARBY, query())
         assert response.status_code == 403
         assert response.json()["code"] == "forbidden"
@@ -192,8 +192,6 @@ def test_end_before_start_is_a_422(api_client):
     assert response.status_code == 422 and response.json()["code"] == "time_window_invalid"
 
 
-def test_the_session_is_not_enough(admin):
-    from camreg.console.tests.helpers import sign_in_staff
-
-    client = sign_in_staff(Client(), make_user("deputy"))
+def test_the_session_is_not_enough(administrator):
+    client = staff_client("deputy")
     assert client.get(NEARBY, query()).status_code == 401

@@ -28,9 +28,8 @@ from schemathesis.specs.openapi.checks import (
 from camreg.api import services
 from camreg.api.api import api
 from camreg.canvass.models import Case
-from camreg.canvass.tests.helpers import CASE_NUMBER, SCENE, place, register
-
-from .conftest import make_user
+from camreg.testing.canvass import CASE_NUMBER, SCENE, place, register
+from camreg.testing.staff import make_staff
 
 # The document /api/v1/openapi.json serves (test_the_served_schema_is_the_one_tested checks
 # that), built without a request: serving it reads the agency from the test database,
@@ -59,7 +58,7 @@ def keep_connection():
 
 @pytest.fixture
 def token(db, keep_connection) -> str:
-    deputy = make_user("deputy")
+    deputy = make_staff("deputy")
     register("Fay Facing", place(-40, 0), {"direction": 0, "range_m": 60})
     register("Al Away", place(20, 0), {"direction": 180})
     start = timezone.now() - timedelta(days=1)

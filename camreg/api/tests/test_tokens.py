@@ -15,17 +15,19 @@ from camreg.accounts.services import deactivate
 from camreg.api import services
 from camreg.api.models import ApiToken
 from camreg.audit.models import AuditEvent
-from camreg.console.tests.helpers import sign_in_staff
+from camreg.testing.staff import make_staff, staff_client, verified
 
-from .conftest import bearer, make_user
+from .conftest import bearer
 
 pytestmark = pytest.mark.django_db
 
 NEARBY = reverse("api:cameras-nearby")
 
 
-def test_a_token_is_returned_once_and_only_its_hash_is_stored(admin, deputy):
-    token, raw = services.create_token(user=deputy, name="CAD system", actor=admin)
+def test_a_token_is_returned_once_and_only_its_hash_is_stored(administrator, deputy):
+    token, raw = services.create_token(
+        user=deputy.user, name="CAD system", actor=administrator.user
+    )
     assert raw.startswith("crk_") and len(raw) > 40
     assert token.token_hash == hashlib.sha256(raw.encode()).hexdigest()
     assert token.prefix == raw[:12]
@@ -35,27 +37,28 @@ def test_a_token_is_returned_once_and_only_its_hash_is_stored(admin, deputy):
     assert services.authenticate(raw[:-1] + ("A" if raw[-1] != "A" else "B")) is None
 
 
-def test_creating_and_revoking_are_audited(admin, deputy):
-    token, raw = services.create_token(user=deputy, name="CAD system", actor=admin)
+def test_creating_and_revoking_are_audited(administrator, deputy):
+    token, raw = services.create_token(
+        user=deputy.user, name="CAD system", actor=administrator.user
+    )
     created = AuditEvent.objects.get(action="api.token_created")
-    assert created.actor_id == str(admin.pk)
+    assert created.actor_id == str(administrator.user.pk)
     assert created.target_id == str(token.pk)
-    assert created.details["user_id"] == deputy.pk
+    assert created.details["user_id"] == deputy.user.pk
     assert raw not in str(created.details)
 
-    services.revoke(token, actor=admin)
+    services.revoke(token, actor=administrator.user)
     revoked = AuditEvent.objects.get(action="api.token_revoked")
-    assert revoked.actor_id == str(admin.pk) and revoked.target_id == str(token.pk)
-    services.revoke(token, actor=admin)  # again: nothing changes
+    assert revoked.actor_id == str(administrator.user.pk) and revoked.target_id == str(token.pk)
+    services.revoke(token, actor=administrator.user)  # again: nothing changes
     assert AuditEvent.objects.filter(action="api.token_revoked").count() == 1
 
 
 def test_only_administrators_create_or_revoke_tokens(deputy):
-    supervisor = make_user("supervisor")
-    supervisor.is_verified = lambda: True
+    supervisor = verified(make_staff("supervisor"))
     with pytest.raises(PermissionDenied):
-        services.create_token(user=deputy, name="Mine", actor=supervisor)
-    token, _raw = services.create_token(user=deputy, name="CAD")
+        services.create_token(user=deputy.user, name="Mine", actor=supervisor)
+    token, _raw = services.create_token(user=deputy.user, name="CAD")
     with pytest.raises(PermissionDenied):
         services.revoke(token, actor=supervisor)
 
@@ -73,22 +76,22 @@ def test_no_token_or_a_wrong_one_is_401(api_client):
         assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_a_revoked_token_is_401(admin, deputy):
-    token, raw = services.create_token(user=deputy, name="CAD")
+def test_a_revoked_token_is_401(administrator, deputy):
+    token, raw = services.create_token(user=deputy.user, name="CAD")
     assert Client(**bearer(raw)).get(NEARBY).status_code == 422  # authenticated, no params
-    services.revoke(token, actor=admin)
+    services.revoke(token, actor=administrator.user)
     response = Client(**bearer(raw)).get(NEARBY)
     assert response.status_code == 401 and response.json()["code"] == "unauthorized"
 
 
-def test_a_token_of_a_deactivated_user_is_401(admin, deputy):
-    _token, raw = services.create_token(user=deputy, name="CAD")
-    deactivate(deputy, actor=admin, request=None)
+def test_a_token_of_a_deactivated_user_is_401(administrator, deputy):
+    _token, raw = services.create_token(user=deputy.user, name="CAD")
+    deactivate(deputy.user, actor=administrator.user, request=None)
     assert Client(**bearer(raw)).get(NEARBY).status_code == 401
 
 
 def test_last_use_is_recorded(deputy, deputy_token):
-    token = ApiToken.objects.get(user=deputy)
+    token = ApiToken.objects.get(user=deputy.user)
     assert token.last_used_at is None
     Client(**bearer(deputy_token)).get(NEARBY)
     token.refresh_from_db()
@@ -97,9 +100,9 @@ def test_last_use_is_recorded(deputy, deputy_token):
 
 def test_the_command_prints_the_token_once(deputy):
     out, err = StringIO(), StringIO()
-    call_command("create_api_token", deputy.email, name="CAD", stdout=out, stderr=err)
+    call_command("create_api_token", deputy.user.email, name="CAD", stdout=out, stderr=err)
     raw = out.getvalue().strip()
-    assert services.authenticate(raw).user == deputy
+    assert services.authenticate(raw).user == deputy.user
     assert raw not in err.getvalue()
     assert AuditEvent.objects.filter(action="api.token_created").count() == 1
     with pytest.raises(CommandError):
@@ -110,19 +113,19 @@ def test_the_command_prints_the_token_once(deputy):
 
 
 def admin_client() -> Client:
-    return sign_in_staff(Client(), make_user("administrator"))
+    return staff_client("administrator")
 
 
 def test_an_administrator_creates_a_token_and_sees_it_once(deputy):
     client = admin_client()
     page = client.get(reverse("api-tokens:create"))
     assert page.status_code == 200
-    response = client.post(reverse("api-tokens:create"), {"user": deputy.pk, "name": "CAD"})
+    response = client.post(reverse("api-tokens:create"), {"user": deputy.user.pk, "name": "CAD"})
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     raw = response.context["raw"]
     assert raw in response.content.decode()
-    assert services.authenticate(raw).user == deputy
+    assert services.authenticate(raw).user == deputy.user
 
     listing = client.get(reverse("api-tokens:list")).content.decode()
     assert "CAD" in listing and raw[:12] in listing and raw not in listing
@@ -136,7 +139,7 @@ def test_the_form_names_what_is_missing():
 
 
 def test_an_administrator_revokes_a_token(deputy, deputy_token):
-    token = ApiToken.objects.get(user=deputy)
+    token = ApiToken.objects.get(user=deputy.user)
     client = admin_client()
     response = client.post(reverse("api-tokens:revoke", args=[token.pk]))
     assert response.status_code == 302
@@ -146,10 +149,10 @@ def test_an_administrator_revokes_a_token(deputy, deputy_token):
 
 
 def test_other_roles_cannot_manage_tokens(deputy):
-    client = sign_in_staff(Client(), make_user("supervisor"))
+    client = staff_client("supervisor")
     assert client.get(reverse("api-tokens:list")).status_code == 403
     assert (
-        client.post(reverse("api-tokens:create"), {"user": deputy.pk, "name": "x"}).status_code
+        client.post(reverse("api-tokens:create"), {"user": deputy.user.pk, "name": "x"}).status_code
         == 403
     )
     assert not ApiToken.objects.exists()

@@ -3,23 +3,17 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
-from camreg.accounts.models import User
 from camreg.audit import services
 from camreg.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def deputy(db):
-    return User.objects.create_user(
-        "deputy@example.org", "x" * 16, full_name="Dana Deputy", roles=["deputy"]
-    )
-
-
 def _three_events(deputy):
+    """`deputy`: the root conftest.py's signed-in deputy (staff accounts sit above the audit
+    log, so its tests do not build one themselves)."""
     request = RequestFactory().get("/", REMOTE_ADDR="198.51.100.7")
-    request.user = deputy
+    request.user = deputy.user
     services.record("auth.sign_in", request=request)
     services.record(
         "registrant.view", request=request, target_type="registry.registrant", target_id=42
@@ -30,8 +24,8 @@ def _three_events(deputy):
 
 def test_record_fills_actor_ip_and_links(deputy):
     first, second, third = _three_events(deputy)
-    assert first.actor_type == "staff" and first.actor_id == str(deputy.pk)
-    assert first.actor_label == "Dana Deputy <deputy@example.org>"
+    assert first.actor_type == "staff" and first.actor_id == str(deputy.user.pk)
+    assert first.actor_label == "Dana Deputy <dana.deputy@example.org>"
     assert first.role == "deputy" and first.ip_address == "198.51.100.7"
     assert first.prev_hash == services.GENESIS
     assert second.prev_hash == first.hash and third.prev_hash == second.hash

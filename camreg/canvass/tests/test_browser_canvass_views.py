@@ -6,19 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from camreg.accounts.models import User
-from camreg.web.tests.browser import assert_accessible
-
-from .helpers import CASE_NUMBER
-from .test_views import local, scene_fixture
-
-TRUXTUN = (35.3733, -119.0210)  # where the address points put 1200 Truxtun Ave
+from camreg.testing.browser import assert_accessible
+from camreg.testing.canvass import CASE_NUMBER, TRUXTUN, local, scene_fixture
+from camreg.testing.staff import sign_in_browser
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,36 +19,11 @@ pytestmark = [
 ]
 
 
-def sign_in(page, role: str = "deputy") -> User:
-    """Put the session of a verified staff member (password and code checked) in the page's
-    browser context."""
-    user = User.objects.create_user(
-        f"{role}.browser@example.org", "x" * 16, full_name="Dana Deputy", roles=[role]
-    )
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": cookie,
-                "url": page.context_options["base_url"],
-            }
-        ]
-    )
-    return user
-
-
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_a_deputy_creates_a_case_and_sees_the_cameras(new_page, address_points, viewport):
+def test_a_deputy_creates_a_case_and_sees_the_cameras(new_page, deputy, address_points, viewport):
     scene_fixture(TRUXTUN)
     page = new_page(viewport)
-    sign_in(page)
+    sign_in_browser(page, deputy)
 
     page.goto("/console/canvass/")
     assert page.locator("h1").inner_text() == "Canvass cases"
@@ -128,10 +95,10 @@ def test_a_deputy_creates_a_case_and_sees_the_cameras(new_page, address_points, 
     assert page.csp_violations == []
 
 
-def test_the_pages_work_without_javascript(new_page, address_points):
+def test_the_pages_work_without_javascript(new_page, deputy, address_points):
     scene_fixture()
     page = new_page("phone", javascript=False)
-    sign_in(page)
+    sign_in_browser(page, deputy)
     page.goto("/console/canvass/new/")
     start = (timezone.now() - timedelta(days=5)).replace(second=0, microsecond=0)
     page.fill('[name="case_number"]', CASE_NUMBER)

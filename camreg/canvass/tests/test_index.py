@@ -10,15 +10,14 @@ from camreg.canvass.limits import CanvassLimits
 from camreg.canvass.models import IndexedSite
 from camreg.geo import shapes
 from camreg.registry.models import Site
-
-from .helpers import NOW, SCENE, circle, place, register
+from camreg.testing.canvass import NOW, SCENE, circle, place, register
 
 pytestmark = pytest.mark.django_db
 LIMITS = CanvassLimits()
 
 
-def found(deputy, **changes) -> list[str]:
-    result = services.search(circle(**changes), limits=LIMITS, actor=deputy, now=NOW)
+def found(actor, **changes) -> list[str]:
+    result = services.search(circle(**changes), limits=LIMITS, actor=actor, now=NOW)
     return sorted(r.name for r in result.cameras)
 
 
@@ -69,7 +68,7 @@ def test_index_matches_a_full_scan(deputy):
         centre = place(rng.uniform(-800, 800), rng.uniform(-800, 800))
         radius = rng.uniform(100, 640)
         scene = shapes.CircleScene(*centre, radius)
-        assert found(deputy, latitude=centre[0], longitude=centre[1], radius_m=radius) == (
+        assert found(deputy.user, latitude=centre[0], longitude=centre[1], radius_m=radius) == (
             expected(scene)
         )
     for _ in range(6):
@@ -90,39 +89,39 @@ def test_index_matches_a_full_scan(deputy):
         ):
             area = {"latitude": None, "longitude": None, "radius_m": None, **changes}
             limits = CanvassLimits(max_area_sq_mi=None, max_route_length_m=None)
-            result = services.search(circle(**area), limits=limits, actor=deputy, now=NOW)
+            result = services.search(circle(**area), limits=limits, actor=deputy.user, now=NOW)
             assert sorted(r.name for r in result.cameras) == expected(scene)
 
 
 def test_a_moved_site_is_found_at_its_new_place_once_reindexed(deputy):
     registrant = register("Ana Mover", place(30, 0), {"direction": 180})
-    assert found(deputy, radius_m=100) == ["Ana Mover"]
+    assert found(deputy.user, radius_m=100) == ["Ana Mover"]
     site = registrant.sites.get()
     site.latitude, site.longitude = place(5000, 0)
     site.save()
     # Before the index hears of it: the indexed position leads to the site, whose real
     # position is then measured, so it is not listed where it no longer is.
-    assert found(deputy, radius_m=100) == []
+    assert found(deputy.user, radius_m=100) == []
     assert index.check().moved == 1
     index.index_sites([site.pk])
-    assert found(deputy, radius_m=100) == []
+    assert found(deputy.user, radius_m=100) == []
     new_place = place(5000, 0)
-    assert found(deputy, latitude=new_place[0], longitude=new_place[1]) == ["Ana Mover"]
+    assert found(deputy.user, latitude=new_place[0], longitude=new_place[1]) == ["Ana Mover"]
     assert index.check().current
 
 
 def test_removed_and_deleted_sites_leave_the_index(deputy):
     one = register("Ana One", place(20, 0))
     two = register("Ben Two", place(-20, 0))
-    assert found(deputy) == ["Ana One", "Ben Two"]
+    assert found(deputy.user) == ["Ana One", "Ben Two"]
     assert index.remove_sites(one.sites.values_list("pk", flat=True)) == 1
-    assert found(deputy) == ["Ben Two"]
+    assert found(deputy.user) == ["Ben Two"]
     two.sites.all().delete()  # the foreign key takes the index row along
-    assert found(deputy) == []
+    assert found(deputy.user) == []
     assert IndexedSite.objects.count() == 0
     assert index.check().missing == 1  # Ana One's site still exists, unindexed
     assert index.index_registrant(one) == 1
-    assert found(deputy) == ["Ana One"]
+    assert found(deputy.user) == ["Ana One"]
 
 
 def test_index_registrant_follows_added_and_removed_sites(deputy):
@@ -140,7 +139,7 @@ def test_index_registrant_follows_added_and_removed_sites(deputy):
         label="Garage", direction=0, retention_days=30, system_type="other", range_m=50
     )
     assert index.index_registrant(registrant) == 2
-    result = services.search(circle(), limits=LIMITS, actor=deputy, now=NOW)
+    result = services.search(circle(), limits=LIMITS, actor=deputy.user, now=NOW)
     assert sorted(r.label for r in result.cameras) == ["Front door", "Garage"]
     registrant.sites.exclude(pk=second.pk).delete()
     assert index.index_registrant(registrant) == 1
@@ -159,10 +158,10 @@ def test_rebuild_and_the_command(deputy, capsys):
     IndexedSite.objects.all().delete()
     with pytest.raises(CommandError, match="5 missing"):
         call_command("rebuild_canvass_index", "--check")
-    assert found(deputy) == []
+    assert found(deputy.user) == []
     call_command("rebuild_canvass_index")
     assert "Canvass index rebuilt: 5 site(s)." in capsys.readouterr().out
-    assert len(found(deputy)) == 5
+    assert len(found(deputy.user)) == 5
     call_command("rebuild_canvass_index", "--check")
     assert "The canvass index is current" in capsys.readouterr().out
     IndexedSite.objects.update(cell=1)

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from camreg.audit.models import AuditEvent
 from camreg.canvass import services
 from camreg.canvass.limits import CanvassLimits, InvalidSearch, LimitExceeded
-
-from .helpers import NOW, SCENE, START, circle, place, register, staff
+from camreg.testing.canvass import NOW, SCENE, START, circle, place, register
+from camreg.testing.staff import make_staff, verified
 
 pytestmark = pytest.mark.django_db
 LIMITS = CanvassLimits()
@@ -77,7 +77,7 @@ CASES = [
 @pytest.mark.parametrize(("code", "changes", "message"), CASES, ids=[c[0] for c in CASES])
 def test_each_limit_refuses_with_its_code_and_message(deputy, code, changes, message):
     with pytest.raises(LimitExceeded) as refused:
-        services.search(circle(**changes), limits=LIMITS, actor=deputy, now=NOW)
+        services.search(circle(**changes), limits=LIMITS, actor=deputy.user, now=NOW)
     assert refused.value.code == code
     assert refused.value.codes == [code]
     assert message in refused.value.message
@@ -86,7 +86,7 @@ def test_each_limit_refuses_with_its_code_and_message(deputy, code, changes, mes
 
 
 def test_within_every_limit_is_allowed(deputy):
-    services.search(circle(radius_m=640), limits=LIMITS, actor=deputy, now=NOW)
+    services.search(circle(radius_m=640), limits=LIMITS, actor=deputy.user, now=NOW)
     allowed = [
         circle(end=START + timedelta(minutes=15)),
         circle(end=START + timedelta(hours=12)),
@@ -94,14 +94,14 @@ def test_within_every_limit_is_allowed(deputy):
         circle(**AREA, route=route(4900), corridor_width_m=150),
     ]
     for params in allowed:
-        services.search(params, limits=LIMITS, actor=deputy, now=NOW)
+        services.search(params, limits=LIMITS, actor=deputy.user, now=NOW)
     assert AuditEvent.objects.filter(action="canvass.searched", outcome="success").count() == 5
 
 
 def test_all_broken_limits_are_named_at_once(deputy):
     params = circle(radius_m=900, end=START + timedelta(hours=20))
     with pytest.raises(LimitExceeded) as refused:
-        services.search(params, limits=LIMITS, actor=deputy, now=NOW)
+        services.search(params, limits=LIMITS, actor=deputy.user, now=NOW)
     assert refused.value.codes == ["time_window_too_long", "radius_too_large"]
     assert "A supervisor may exceed this limit with a written reason." in refused.value.message
 
@@ -131,9 +131,9 @@ def test_an_agency_pattern_and_switched_off_limits(deputy):
         require_purpose_statement=False,
     )
     params = circle(case_number="26-00042", radius_m=5000, purpose_statement="")
-    services.search(params, limits=limits, actor=deputy, now=NOW)
+    services.search(params, limits=limits, actor=deputy.user, now=NOW)
     with pytest.raises(LimitExceeded, match="for example 26-00042"):
-        services.search(circle(), limits=limits, actor=deputy, now=NOW)
+        services.search(circle(), limits=limits, actor=deputy.user, now=NOW)
 
 
 # Overrides -------------------------------------------------------------------------------
@@ -143,12 +143,12 @@ def test_a_supervisor_overrides_with_a_reason_and_it_is_audited(supervisor):
     register("Ana North", place(700, 0), {"direction": 180, "range_m": 100})
     reason = "Armed robbery; suspect fled north, footage needed from the whole block."
     result = services.search(
-        circle(radius_m=800), limits=LIMITS, actor=supervisor, override_reason=reason, now=NOW
+        circle(radius_m=800), limits=LIMITS, actor=supervisor.user, override_reason=reason, now=NOW
     )
     assert [r.name for r in result.cameras] == ["Ana North"]
     assert [v.code for v in result.overridden] == ["radius_too_large"]
     override = AuditEvent.objects.get(action="canvass.limit_overridden")
-    assert override.reason == reason and override.actor_id == str(supervisor.pk)
+    assert override.reason == reason and override.actor_id == str(supervisor.user.pk)
     assert override.details["limits"][0]["code"] == "radius_too_large"
     assert override.details["limits"][0]["limit"] == 640
     assert override.details["limits"][0]["value"] == 800
@@ -163,7 +163,7 @@ def test_a_supervisor_without_a_reason_is_refused(supervisor):
             services.search(
                 circle(radius_m=800),
                 limits=LIMITS,
-                actor=supervisor,
+                actor=supervisor.user,
                 override_reason=reason,
                 now=NOW,
             )
@@ -176,7 +176,7 @@ def test_a_deputy_cannot_override(deputy):
         services.search(
             circle(radius_m=800),
             limits=LIMITS,
-            actor=deputy,
+            actor=deputy.user,
             override_reason="I really need it",
             now=NOW,
         )
@@ -194,7 +194,7 @@ def test_case_number_and_purpose_statement_cannot_be_overridden(supervisor, chan
         services.search(
             circle(**changes),
             limits=LIMITS,
-            actor=supervisor,
+            actor=supervisor.user,
             override_reason="Urgent",
             now=NOW,
         )
@@ -203,7 +203,7 @@ def test_case_number_and_purpose_statement_cannot_be_overridden(supervisor, chan
 
 def test_an_unneeded_override_reason_is_not_an_override(supervisor):
     result = services.search(
-        circle(), limits=LIMITS, actor=supervisor, override_reason="Just in case", now=NOW
+        circle(), limits=LIMITS, actor=supervisor.user, override_reason="Just in case", now=NOW
     )
     assert result.overridden == []
     assert not AuditEvent.objects.filter(action="canvass.limit_overridden").exists()
@@ -215,7 +215,7 @@ def test_an_unneeded_override_reason_is_not_an_override(supervisor):
 
 @pytest.mark.parametrize("roles", [("auditor",), ("program_coordinator",), ()])
 def test_staff_without_the_canvass_permission_are_refused(db, roles):
-    user = staff("someone@example.org", *roles)
+    user = verified(make_staff(*roles))
     with pytest.raises(PermissionDenied):
         services.search(circle(), limits=LIMITS, actor=user, now=NOW)
     event = AuditEvent.objects.get(action="canvass.searched")
@@ -223,14 +223,16 @@ def test_staff_without_the_canvass_permission_are_refused(db, roles):
 
 
 def test_a_deputy_without_the_second_factor_is_refused(db):
-    user = staff("half@example.org", "deputy", verified=False)
+    user = verified(make_staff("deputy"), False)
     with pytest.raises(PermissionDenied):
         services.search(circle(), limits=LIMITS, actor=user, now=NOW)
 
 
 def test_investigators_and_supervisors_may_search(db):
     for email, role in (("i@example.org", "investigator"), ("s@example.org", "supervisor")):
-        services.search(circle(), limits=LIMITS, actor=staff(email, role), now=NOW)
+        services.search(
+            circle(), limits=LIMITS, actor=verified(make_staff(role, email=email)), now=NOW
+        )
 
 
 # Malformed searches --------------------------------------------------------------------------
@@ -256,11 +258,11 @@ def test_investigators_and_supervisors_may_search(db):
 )
 def test_malformed_searches_are_refused_and_audited(deputy, changes, code):
     with pytest.raises(InvalidSearch) as refused:
-        services.search(circle(**changes), limits=LIMITS, actor=deputy, now=NOW)
+        services.search(circle(**changes), limits=LIMITS, actor=deputy.user, now=NOW)
     assert refused.value.code == code and refused.value.message
     assert AuditEvent.objects.get(action="canvass.searched").details["refused"] == [code]
 
 
 def test_a_radius_just_over_the_limit_says_so(deputy):
     with pytest.raises(LimitExceeded, match=r"The search radius is 640.3 m; the limit is 640 m\."):
-        services.search(circle(radius_m=640.3), limits=LIMITS, actor=deputy, now=NOW)
+        services.search(circle(radius_m=640.3), limits=LIMITS, actor=deputy.user, now=NOW)

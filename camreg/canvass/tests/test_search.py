@@ -8,8 +8,7 @@ from camreg.audit.models import AuditEvent
 from camreg.canvass import services
 from camreg.canvass.limits import CanvassLimits
 from camreg.registry.models import RegistrationStatus
-
-from .helpers import CASE_NUMBER, NOW, START, circle, place, register
+from camreg.testing.canvass import CASE_NUMBER, NOW, START, circle, place, register
 
 pytestmark = pytest.mark.django_db
 LIMITS = CanvassLimits()
@@ -62,7 +61,7 @@ def names(results):
 
 
 def test_ranked_best_first_facing_and_retained_then_nearest(neighbourhood, deputy):
-    result = services.search(circle(), limits=LIMITS, actor=deputy, now=NOW)
+    result = services.search(circle(), limits=LIMITS, actor=deputy.user, now=NOW)
     assert names(result.cameras) == [
         "Ana North",  # faces the scene, video kept, 40 m
         "Dee South",  # faces the scene, video kept, 100 m
@@ -74,7 +73,7 @@ def test_ranked_best_first_facing_and_retained_then_nearest(neighbourhood, deput
 
 
 def test_each_result_says_why_it_ranks_where_it_does(neighbourhood, deputy):
-    result = services.search(circle(), limits=LIMITS, actor=deputy, now=NOW)
+    result = services.search(circle(), limits=LIMITS, actor=deputy.user, now=NOW)
     reasons = {r.name: r.reason for r in result.cameras}
     assert reasons["Ana North"] == "faces the scene, 25 days of video left, 40 m away"
     assert reasons["Dee South"] == (
@@ -89,7 +88,7 @@ def test_each_result_says_why_it_ranks_where_it_does(neighbourhood, deputy):
 
 
 def test_facts_for_each_camera(neighbourhood, deputy):
-    result = services.search(circle(), limits=LIMITS, actor=deputy, now=NOW)
+    result = services.search(circle(), limits=LIMITS, actor=deputy.user, now=NOW)
     north, *_, west = result.cameras
     assert north.faces_scene and north.video_retained and north.days_left == 25
     assert north.distance_m == pytest.approx(40, abs=0.1)
@@ -112,7 +111,7 @@ def test_facts_for_each_camera(neighbourhood, deputy):
 
 
 def test_lapsed_and_unconfirmed_are_listed_apart(neighbourhood, deputy):
-    result = services.search(circle(), limits=LIMITS, actor=deputy, now=NOW)
+    result = services.search(circle(), limits=LIMITS, actor=deputy.user, now=NOW)
     assert names(result.apart) == ["Gil Lapsed", "Hal Pending"]
     assert [r.registration_status for r in result.apart] == ["lapsed", "pending_review"]
     assert all(r.listed_apart for r in result.apart)
@@ -126,19 +125,19 @@ def test_lapsed_and_unconfirmed_are_listed_apart(neighbourhood, deputy):
 
 
 def test_unverified_rejected_and_left_registrations_never_appear(neighbourhood, deputy):
-    result = services.search(circle(), limits=LIMITS, actor=deputy, now=NOW)
+    result = services.search(circle(), limits=LIMITS, actor=deputy.user, now=NOW)
     listed = set(names(result.cameras) + names(result.apart))
     assert not listed & {"Ida Unverified", "Jo Rejected", "Kim Left", "Fay Far"}
 
 
 def test_a_smaller_circle_finds_fewer(neighbourhood, deputy):
-    result = services.search(circle(radius_m=50), limits=LIMITS, actor=deputy, now=NOW)
+    result = services.search(circle(radius_m=50), limits=LIMITS, actor=deputy.user, now=NOW)
     assert names(result.cameras) == ["Ana North", "Ben East", "Cruz West"]
 
 
 def test_video_of_an_old_incident_is_gone(neighbourhood, deputy):
     later = NOW + timedelta(days=40)
-    result = services.search(circle(), limits=LIMITS, actor=deputy, now=later)
+    result = services.search(circle(), limits=LIMITS, actor=deputy.user, now=later)
     kept = {r.name: r.video_retained for r in result.cameras}
     assert kept == {
         "Ana North": False,
@@ -154,7 +153,7 @@ def test_less_than_a_day_left_and_no_recordings(deputy):
     register("Lou Soon", place(10, 0), {"direction": 180, "retention_days": 5})
     register("Max None", place(-10, 0), {"direction": 0, "retention_days": 0})
     result = services.search(
-        circle(), limits=LIMITS, actor=deputy, now=START + timedelta(days=4, hours=20)
+        circle(), limits=LIMITS, actor=deputy.user, now=START + timedelta(days=4, hours=20)
     )
     soon, none = result.cameras
     assert soon.days_left == 0 and soon.video_retained
@@ -169,7 +168,7 @@ def test_every_camera_of_a_site_is_listed(deputy):
         {"label": "Porch", "direction": 180},
         {"label": "Garage", "direction": 0},
     )
-    result = services.search(circle(), limits=LIMITS, actor=deputy, now=NOW)
+    result = services.search(circle(), limits=LIMITS, actor=deputy.user, now=NOW)
     assert [(r.label, r.faces_scene) for r in result.cameras] == [
         ("Porch", True),
         ("Garage", False),
@@ -177,10 +176,10 @@ def test_every_camera_of_a_site_is_listed(deputy):
 
 
 def test_the_search_is_audited_with_parameters_and_counts(neighbourhood, deputy):
-    result = services.search(circle(), limits=LIMITS, actor=deputy, now=NOW)
+    result = services.search(circle(), limits=LIMITS, actor=deputy.user, now=NOW)
     event = AuditEvent.objects.get(action="canvass.searched")
     assert result.audit_event_id == event.pk
-    assert event.outcome == "success" and event.actor_id == str(deputy.pk)
+    assert event.outcome == "success" and event.actor_id == str(deputy.user.pk)
     assert event.case_number == CASE_NUMBER
     details = event.details
     assert details["kind"] == "point" and details["radius_m"] == 640
@@ -207,7 +206,7 @@ def test_a_polygon_search(neighbourhood, deputy):
         ],
     }
     params = circle(latitude=None, longitude=None, radius_m=None, polygon=polygon)
-    result = services.search(params, limits=LIMITS, actor=deputy, now=NOW)
+    result = services.search(params, limits=LIMITS, actor=deputy.user, now=NOW)
     # Inside the 120 m square: north (40 m), east (20 m), west (30 m).
     assert names(result.cameras) == ["Ana North", "Ben East", "Cruz West"]
     assert all(r.distance_m == 0 and r.inside_area for r in result.cameras)
@@ -220,7 +219,7 @@ def test_a_route_search(neighbourhood, deputy):
     west, east = place(35, -300), place(35, 300)
     route = {"type": "LineString", "coordinates": [[west[1], west[0]], [east[1], east[0]]]}
     params = circle(latitude=None, longitude=None, radius_m=None, route=route, corridor_width_m=40)
-    result = services.search(params, limits=LIMITS, actor=deputy, now=NOW)
+    result = services.search(params, limits=LIMITS, actor=deputy.user, now=NOW)
     # Within 20 m of the path: only the camera 40 m north of the scene (5 m from it).
     assert names(result.cameras) == ["Ana North"]
     assert result.cameras[0].distance_m == pytest.approx(5, abs=0.1)
@@ -229,7 +228,7 @@ def test_a_route_search(neighbourhood, deputy):
 
 def test_search_for_a_case(deputy, neighbourhood):
     case = services.create_case(
-        actor=deputy,
+        actor=deputy.user,
         case_number=CASE_NUMBER,
         incident_type="Burglary",
         start=START,
@@ -240,7 +239,7 @@ def test_search_for_a_case(deputy, neighbourhood):
         address="1200 Truxtun Ave, Bakersfield",
         purpose_statement="Burglary; not aimed at protected activity.",
     )
-    result = services.search(case, limits=LIMITS, actor=deputy, now=NOW)
+    result = services.search(case, limits=LIMITS, actor=deputy.user, now=NOW)
     assert names(result.cameras)[:2] == ["Ana North", "Dee South"]
     event = AuditEvent.objects.get(action="canvass.searched")
     assert (event.target_type, event.target_id) == ("canvass.case", str(case.pk))
@@ -248,7 +247,7 @@ def test_search_for_a_case(deputy, neighbourhood):
 
 
 def test_results_carry_the_map_shapes(neighbourhood, deputy):
-    result = services.search(circle(radius_m=100), limits=LIMITS, actor=deputy, now=NOW)
+    result = services.search(circle(radius_m=100), limits=LIMITS, actor=deputy.user, now=NOW)
     area = result.area_geojson()
     assert area["type"] == "Polygon" and len(area["coordinates"][0]) > 60
     cone = result.cameras[0].cone_geojson()

@@ -9,52 +9,18 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from camreg.accounts.models import User
 from camreg.agency import services as agency_services
 from camreg.audit.models import AuditEvent
 from camreg.canvass import views
 from camreg.canvass.limits import PURPOSE_STATEMENT
 from camreg.canvass.models import Case, LocationKind
-
-from .helpers import CASE_NUMBER, SCENE, place, register
+from camreg.testing.canvass import CASE_NUMBER, SCENE, local, place, register, scene_fixture
+from camreg.testing.staff import staff_client
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(role: str, email: str | None = None) -> Client:
-    user = User.objects.create_user(
-        email or f"{role}@example.org", "x" * 16, full_name=role.title(), roles=[role]
-    )
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    client.user = user
-    return client
-
-
-@pytest.fixture
-def deputy_client(db):
-    return signed_in("deputy")
-
-
-@pytest.fixture
-def supervisor_client(db):
-    return signed_in("supervisor")
-
-
-def local(value) -> str:
-    """A datetime as typed in the form, in the agency's time zone."""
-    zone = ZoneInfo(agency_services.current().time_zone)
-    return timezone.localtime(value, zone).strftime("%Y-%m-%dT%H:%M")
 
 
 def form_data(**changes) -> dict:
@@ -82,16 +48,16 @@ def create(client, **changes):
 # Creating cases ------------------------------------------------------------------------
 
 
-def test_the_form_shows_the_example_and_the_purpose_statement(deputy_client):
-    page = deputy_client.get(reverse("canvass:case-create")).content.decode()
+def test_the_form_shows_the_example_and_the_purpose_statement(deputy):
+    page = deputy.get(reverse("canvass:case-create")).content.decode()
     assert "KC2026-001234" in page
     assert PURPOSE_STATEMENT in page
     assert 'name="polygon"' in page and 'name="route"' in page
 
 
-def test_a_case_from_an_address(deputy_client, address_points):
+def test_a_case_from_an_address(deputy, address_points):
     response = create(
-        deputy_client,
+        deputy,
         where="address",
         address="1200 Truxtun Ave, Bakersfield, CA 93301",
         latitude="",
@@ -105,37 +71,37 @@ def test_a_case_from_an_address(deputy_client, address_points):
     assert case.radius_m == 150
     assert "Truxtun" in case.address
     assert case.purpose_statement == PURPOSE_STATEMENT
-    assert case.created_by == deputy_client.user
+    assert case.created_by == deputy.user
     assert (case.end - case.start) == timedelta(hours=1)
 
 
-def test_an_address_not_found_is_a_clear_error(deputy_client, address_points):
-    response = create(deputy_client, where="address", address="1 Nowhere Rd, Atlantis")
+def test_an_address_not_found_is_a_clear_error(deputy, address_points):
+    response = create(deputy, where="address", address="1 Nowhere Rd, Atlantis")
     assert response.status_code == 200
     assert "Address: We could not find this address" in response.content.decode()
     assert not Case.objects.exists()
 
 
-def test_a_case_from_a_point_times_in_the_agency_time_zone(deputy_client):
+def test_a_case_from_a_point_times_in_the_agency_time_zone(deputy):
     zone = ZoneInfo(agency_services.current().time_zone)
-    create(deputy_client, start="2026-11-10T22:30", end="2026-11-10T23:15")
+    create(deputy, start="2026-11-10T22:30", end="2026-11-10T23:15")
     case = Case.objects.get()
     assert (case.latitude, case.longitude) == SCENE
     assert timezone.localtime(case.start, zone).strftime("%Y-%m-%d %H:%M") == "2026-11-10 22:30"
     assert case.start.utcoffset() == timedelta(0)
 
 
-def test_a_case_from_a_polygon_typed_as_lines(deputy_client):
+def test_a_case_from_a_polygon_typed_as_lines(deputy):
     a, b, c = place(-100, -100), place(-100, 100), place(100, 0)
     text = "\n".join(f"{lat}, {lon}" for lat, lon in (a, b, c))
-    assert create(deputy_client, where="polygon", polygon=text, latitude="").status_code == 302
+    assert create(deputy, where="polygon", polygon=text, latitude="").status_code == 302
     case = Case.objects.get()
     assert case.location_kind == LocationKind.POLYGON
     ring = case.area["coordinates"][0]
     assert ring[0] == ring[-1] == [a[1], a[0]] and len(ring) == 4
 
 
-def test_a_case_from_a_pasted_geojson_route(deputy_client):
+def test_a_case_from_a_pasted_geojson_route(deputy):
     a, b = place(0, -300), place(0, 300)
     geojson = json.dumps(
         {
@@ -143,7 +109,7 @@ def test_a_case_from_a_pasted_geojson_route(deputy_client):
             "geometry": {"type": "LineString", "coordinates": [[a[1], a[0]], [b[1], b[0]]]},
         }
     )
-    response = create(deputy_client, where="route", route=geojson, corridor_width_m="80")
+    response = create(deputy, where="route", route=geojson, corridor_width_m="80")
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.location_kind == LocationKind.ROUTE
@@ -151,15 +117,15 @@ def test_a_case_from_a_pasted_geojson_route(deputy_client):
     assert case.area["type"] == "LineString"
 
 
-def test_a_broken_route_names_the_field(deputy_client):
-    response = create(deputy_client, where="route", route="35.1, -119\nnot a point")
+def test_a_broken_route_names_the_field(deputy):
+    response = create(deputy, where="route", route="35.1, -119\nnot a point")
     page = response.content.decode()
     assert "Route points: Line 2 is not a latitude and longitude" in page
     assert not Case.objects.exists()
 
 
-def test_a_case_number_in_the_wrong_format_is_refused(deputy_client):
-    response = create(deputy_client, case_number="2026-12")
+def test_a_case_number_in_the_wrong_format_is_refused(deputy):
+    response = create(deputy, case_number="2026-12")
     page = response.content.decode()
     assert response.status_code == 200
     assert "Case number: 2026-12 is not in the agency&#x27;s format, for example KC2026-001234" in (
@@ -168,56 +134,33 @@ def test_a_case_number_in_the_wrong_format_is_refused(deputy_client):
     assert not Case.objects.exists()
 
 
-def test_the_purpose_statement_is_required(deputy_client):
-    response = create(deputy_client, purpose=None)
+def test_the_purpose_statement_is_required(deputy):
+    response = create(deputy, purpose=None)
     assert "I confirm this statement: This field is required." in response.content.decode()
     assert not Case.objects.exists()
 
 
-def test_a_time_window_too_long_is_refused_with_its_limit(deputy_client):
+def test_a_time_window_too_long_is_refused_with_its_limit(deputy):
     start = timezone.now() - timedelta(days=2)
-    response = create(deputy_client, start=local(start), end=local(start + timedelta(hours=13)))
+    response = create(deputy, start=local(start), end=local(start + timedelta(hours=13)))
     page = response.content.decode()
     assert "End: The time window is 13 hours; the limit is 12 hours." in page
     assert "A supervisor may exceed this limit" in page
     assert not Case.objects.exists()
 
 
-def test_a_time_window_too_short_is_refused(deputy_client):
+def test_a_time_window_too_short_is_refused(deputy):
     start = timezone.now() - timedelta(days=2)
-    response = create(deputy_client, start=local(start), end=local(start + timedelta(minutes=5)))
+    response = create(deputy, start=local(start), end=local(start + timedelta(minutes=5)))
     assert "it must be at least 15 minutes" in response.content.decode()
 
 
-def test_a_radius_over_the_limit_is_refused(deputy_client):
-    response = create(deputy_client, radius_m="900")
+def test_a_radius_over_the_limit_is_refused(deputy):
+    response = create(deputy, radius_m="900")
     assert "Search radius (meters): The search radius is 900 m" in response.content.decode()
 
 
 # The case page -------------------------------------------------------------------------
-
-
-def scene_fixture(origin=SCENE):
-    """Cameras around the scene: facing toward or away, short or long retention."""
-    register(
-        "Ana Facing", place(-40, 0, origin), {"label": "Faces north", "direction": 0, "range_m": 60}
-    )
-    register("Ben Away", place(-20, 0, origin), {"label": "Faces south", "direction": 180})
-    register(
-        "Cy Short",
-        place(-10, 0, origin),
-        {"label": "Short memory", "direction": 0, "retention_days": 2},
-    )
-    register(
-        "Dee Far", place(-120, 0, origin), {"label": "Far north", "direction": 0, "range_m": 200}
-    )
-    register(
-        "Eve Lapsed",
-        place(0, 30, origin),
-        {"label": "Lapsed cam", "direction": 270},
-        status="lapsed",
-    )
-    register("Outside Olly", place(0, 900, origin), {"label": "Too far"})
 
 
 def make_case(client, **changes) -> Case:
@@ -226,10 +169,10 @@ def make_case(client, **changes) -> Case:
     return Case.objects.latest("pk")
 
 
-def test_the_case_page_ranks_the_cameras_and_is_audited(deputy_client):
+def test_the_case_page_ranks_the_cameras_and_is_audited(deputy):
     scene_fixture()
-    case = make_case(deputy_client)
-    response = deputy_client.get(reverse("canvass:case", kwargs={"pk": case.pk}))
+    case = make_case(deputy)
+    response = deputy.get(reverse("canvass:case", kwargs={"pk": case.pk}))
     page = response.content.decode()
     assert response.status_code == 200
     page = page[page.index("Cameras, best first") :]  # the list, after the map's data
@@ -253,62 +196,62 @@ def test_the_case_page_ranks_the_cameras_and_is_audited(deputy_client):
     assert all(len(c["cone"]) > 3 for c in data["cameras"])
 
 
-def test_no_request_button_without_the_footage_page(deputy_client, monkeypatch):
+def test_no_request_button_without_the_footage_page(deputy, monkeypatch):
     scene_fixture()
-    case = make_case(deputy_client)
+    case = make_case(deputy)
     url = reverse("canvass:case", kwargs={"pk": case.pk})
     monkeypatch.setattr(views, "_footage_url", lambda: None)
-    assert 'name="camera"' not in deputy_client.get(url).content.decode()
+    assert 'name="camera"' not in deputy.get(url).content.decode()
     monkeypatch.setattr(views, "_footage_url", lambda: "/footage/new/")
-    page = deputy_client.get(url).content.decode()
+    page = deputy.get(url).content.decode()
     assert 'action="/footage/new/"' in page
     assert page.count('name="camera"') == 5
     assert f'name="case" value="{case.pk}"' in page
     assert "Request footage from the selected cameras" in page
 
 
-def long_window_case(supervisor_client) -> Case:
+def long_window_case(supervisor) -> Case:
     start = timezone.now() - timedelta(days=2)
-    return make_case(supervisor_client, start=local(start), end=local(start + timedelta(hours=14)))
+    return make_case(supervisor, start=local(start), end=local(start + timedelta(hours=14)))
 
 
-def test_a_supervisor_creates_an_over_limit_case_and_overrides_with_a_reason(supervisor_client):
+def test_a_supervisor_creates_an_over_limit_case_and_overrides_with_a_reason(supervisor):
     scene_fixture()
-    case = long_window_case(supervisor_client)
+    case = long_window_case(supervisor)
     url = reverse("canvass:case", kwargs={"pk": case.pk})
-    page = supervisor_client.get(url).content.decode()
+    page = supervisor.get(url).content.decode()
     assert "The time window is 14 hours; the limit is 12 hours." in page
     assert 'name="override_reason"' in page
     # No reason: the form says which field.
-    page = supervisor_client.post(url, {"override_reason": ""}).content.decode()
+    page = supervisor.post(url, {"override_reason": ""}).content.decode()
     assert "Reason for exceeding the limit: This field is required." in page
-    response = supervisor_client.post(url, {"override_reason": "Overnight burglary series"})
+    response = supervisor.post(url, {"override_reason": "Overnight burglary series"})
     page = response.content.decode()
     assert "Faces north" in page and "Overnight burglary series" in page
     event = AuditEvent.objects.get(action="canvass.limit_overridden")
     assert event.reason == "Overnight burglary series"
     assert event.target_id == str(case.pk)
     # The contact sheet and export carry the reason (POST from the case page).
-    sheet = supervisor_client.post(
+    sheet = supervisor.post(
         reverse("canvass:contact-sheet", kwargs={"pk": case.pk}),
         {"override_reason": "Overnight burglary series"},
     )
     assert sheet.status_code == 200 and "Ana Facing" in sheet.content.decode()
 
 
-def test_a_deputy_cannot_override(supervisor_client, deputy_client):
+def test_a_deputy_cannot_override(supervisor, deputy):
     scene_fixture()
-    case = long_window_case(supervisor_client)
+    case = long_window_case(supervisor)
     url = reverse("canvass:case", kwargs={"pk": case.pk})
-    page = deputy_client.get(url).content.decode()
+    page = deputy.get(url).content.decode()
     assert "The time window is 14 hours" in page
     assert "A supervisor can override this limit with a written reason." in page
     assert 'name="override_reason"' not in page
-    page = deputy_client.post(url, {"override_reason": "Because"}).content.decode()
+    page = deputy.post(url, {"override_reason": "Because"}).content.decode()
     assert "Faces north" not in page
     assert not AuditEvent.objects.filter(action="canvass.limit_overridden").exists()
     # Nor by the contact sheet.
-    response = deputy_client.post(
+    response = deputy.post(
         reverse("canvass:export", kwargs={"pk": case.pk}), {"override_reason": "Because"}
     )
     assert response.status_code == 302
@@ -318,10 +261,10 @@ def test_a_deputy_cannot_override(supervisor_client, deputy_client):
 # Contact sheet and CSV -----------------------------------------------------------------
 
 
-def test_the_csv_export_and_its_audit(deputy_client):
+def test_the_csv_export_and_its_audit(deputy):
     scene_fixture()
-    case = make_case(deputy_client)
-    response = deputy_client.get(reverse("canvass:export", kwargs={"pk": case.pk}))
+    case = make_case(deputy)
+    response = deputy.get(reverse("canvass:export", kwargs={"pk": case.pk}))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert f"canvass-{CASE_NUMBER}.csv" in response["Content-Disposition"]
@@ -345,18 +288,18 @@ def test_the_csv_export_and_its_audit(deputy_client):
     assert event.target_id == str(case.pk)
 
 
-def test_csv_cells_never_start_a_formula(deputy_client):
+def test_csv_cells_never_start_a_formula(deputy):
     register("=HYPERLINK(1)", place(-40, 0), {"label": "+cmd", "direction": 0})
-    case = make_case(deputy_client)
-    body = deputy_client.get(reverse("canvass:export", kwargs={"pk": case.pk})).content.decode()
+    case = make_case(deputy)
+    body = deputy.get(reverse("canvass:export", kwargs={"pk": case.pk})).content.decode()
     row = list(csv.DictReader(io.StringIO(body)))[0]
     assert row["name"] == "'=HYPERLINK(1)" and row["camera"] == "'+cmd"
 
 
-def test_the_contact_sheet_and_its_audit(deputy_client):
+def test_the_contact_sheet_and_its_audit(deputy):
     scene_fixture()
-    case = make_case(deputy_client)
-    response = deputy_client.get(reverse("canvass:contact-sheet", kwargs={"pk": case.pk}))
+    case = make_case(deputy)
+    response = deputy.get(reverse("canvass:contact-sheet", kwargs={"pk": case.pk}))
     page = response.content.decode()
     assert response.status_code == 200
     assert f"Contact sheet: case {CASE_NUMBER}" in page
@@ -371,19 +314,19 @@ def test_the_contact_sheet_and_its_audit(deputy_client):
 # Lists and permissions -----------------------------------------------------------------
 
 
-def test_the_case_list_mine_and_all(deputy_client, supervisor_client):
-    mine = make_case(deputy_client, case_number="KC2026-000001")
-    theirs = make_case(supervisor_client, case_number="KC2026-000002")
-    page = deputy_client.get(reverse("canvass:cases")).content.decode()
+def test_the_case_list_mine_and_all(deputy, supervisor):
+    mine = make_case(deputy, case_number="KC2026-000001")
+    theirs = make_case(supervisor, case_number="KC2026-000002")
+    page = deputy.get(reverse("canvass:cases")).content.decode()
     assert mine.case_number in page and theirs.case_number not in page
-    page = deputy_client.get(reverse("canvass:cases") + "?show=all").content.decode()
+    page = deputy.get(reverse("canvass:cases") + "?show=all").content.decode()
     assert page.index(theirs.case_number) < page.index(mine.case_number)  # newest first
 
 
 @pytest.mark.parametrize("role", ["program_coordinator", "auditor", "administrator"])
-def test_roles_without_canvass_get_403(role, deputy_client):
-    case = make_case(deputy_client)
-    client = signed_in(role)
+def test_roles_without_canvass_get_403(role, deputy):
+    case = make_case(deputy)
+    client = staff_client(role)
     for name, kwargs in [
         ("canvass:cases", None),
         ("canvass:case-create", None),
@@ -396,16 +339,14 @@ def test_roles_without_canvass_get_403(role, deputy_client):
 
 
 @pytest.mark.parametrize("role", ["investigator", "supervisor"])
-def test_investigators_and_supervisors_open_cases(role, deputy_client):
-    case = make_case(deputy_client)
-    client = signed_in(role)
+def test_investigators_and_supervisors_open_cases(role, deputy):
+    case = make_case(deputy)
+    client = staff_client(role)
     assert client.get(reverse("canvass:case", kwargs={"pk": case.pk})).status_code == 200
 
 
-def test_the_menu_has_canvass_for_deputies_only(deputy_client):
-    assert (
-        'href="/console/canvass/"' in deputy_client.get(reverse("canvass:cases")).content.decode()
-    )
-    coordinator = signed_in("program_coordinator")
+def test_the_menu_has_canvass_for_deputies_only(deputy):
+    assert 'href="/console/canvass/"' in deputy.get(reverse("canvass:cases")).content.decode()
+    coordinator = staff_client("program_coordinator")
     page = coordinator.get(reverse("console:home")).content.decode()
     assert 'href="/console/canvass/"' not in page

@@ -7,13 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from camreg.registry.models import RegistrationStatus
-from camreg.web.tests.browser import assert_accessible
-
-from .helpers import create_staff, sign_in_staff
+from camreg.testing.browser import assert_accessible
+from camreg.testing.staff import sign_in_browser
 
 pytestmark = [
     pytest.mark.browser,
@@ -64,22 +61,12 @@ def registry_data(make_registrant):
 
 
 @pytest.fixture
-def signed_in_page(new_page, live_server):  # noqa: F811
+def signed_in_page(new_page, staff_client):
     """A page whose browser is signed in as a program coordinator (second factor done)."""
 
     def open_page(viewport: str = "desktop", roles=("program_coordinator",)):
-        user = create_staff(*roles, full_name="Carla Coordinator")
-        client = sign_in_staff(Client(), user)
         page = new_page(viewport)
-        page.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
+        sign_in_browser(page, staff_client(*roles, full_name="Carla Coordinator"))
         return page
 
     return open_page

@@ -10,10 +10,10 @@ import pyotp
 import pytest
 from django.core import mail
 
-from camreg.accounts.tests.conftest import PASSWORD, make_staff, totp_now
 from camreg.audit.models import AuditEvent
 from camreg.registry.models import Registrant, Site
-from camreg.web.tests.browser import assert_accessible
+from camreg.testing.browser import assert_accessible
+from camreg.testing.staff import PASSWORD, make_staff, totp_now
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,8 +37,8 @@ def sign_in(page, email: str, password: str, code: str) -> None:
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_invited_deputy_view_is_found_by_the_auditor(new_page, viewport):
-    admin = make_staff("ada.admin@example.org", roles=["administrator"], full_name="Ada Admin")
-    auditor = make_staff("otto.auditor@example.org", roles=["auditor"], full_name="Otto Auditor")
+    admin = make_staff("administrator", email="ada.admin@example.org", full_name="Ada Admin")
+    auditor = make_staff("auditor", email="otto.auditor@example.org", full_name="Otto Auditor")
     registrant = Registrant.objects.create(
         kind="resident", name="Rosa Fuentes", email="rosa@example.com", status="active"
     )

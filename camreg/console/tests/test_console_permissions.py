@@ -7,10 +7,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from camreg.accounts.models import User
 from camreg.registry.models import RegistrationStatus
-
-from .helpers import events
+from camreg.testing.audit import events
+from camreg.testing.staff import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -63,9 +62,7 @@ def test_signed_out_visitors_go_to_sign_in(pending):
 
 
 def test_password_without_second_factor_is_not_enough(pending):
-    user = User.objects.create_user(
-        "half@example.org", "correct-horse-battery", full_name="Half", roles=["deputy"]
-    )
+    user = make_staff("deputy", enrolled=False)
     client = Client()
     client.force_login(user)
     response = client.get(reverse("console:registrant", kwargs={"pk": pending.pk}))

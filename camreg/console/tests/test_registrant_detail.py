@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from camreg.registry import services as registry
 from camreg.registry.models import Consent, RegistrationStatus, TermsVersion
-
-from .helpers import events
+from camreg.testing.audit import events
 
 pytestmark = pytest.mark.django_db
 

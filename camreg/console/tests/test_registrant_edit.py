@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from camreg.registry import services as registry
 from camreg.registry.models import Camera, RegistrationStatus
-
-from .helpers import events, form_post
+from camreg.testing.audit import events
+from camreg.testing.registrants import form_post
 
 pytestmark = pytest.mark.django_db
 

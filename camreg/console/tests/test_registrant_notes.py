@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from camreg.registry import services as registry
 from camreg.registry.models import RegistrantNote, RegistrationStatus
-
-from .helpers import events
+from camreg.testing.audit import events
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +30,7 @@ def test_add_a_note(deputy, ana):
     note = RegistrantNote.objects.get()
     assert note.body == "Called about the alley camera; no answer."
     assert note.author == deputy.user
-    assert note.author_name == "Dan Deputy"
+    assert note.author_name == "Dana Deputy"
     assert note.created_at is not None
     [event] = events("registrant.note_added")
     assert event.actor_id == str(deputy.user.pk)
@@ -40,7 +39,7 @@ def test_add_a_note(deputy, ana):
 
     page = deputy.get(reverse("console:registrant", kwargs={"pk": ana.pk})).content.decode()
     assert "Called about the alley camera; no answer." in page
-    assert "Dan Deputy" in page
+    assert "Dana Deputy" in page
 
 
 def test_notes_are_listed_oldest_first(deputy, ana):

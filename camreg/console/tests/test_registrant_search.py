@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from camreg.console import services
 from camreg.registry.models import RegistrationStatus
-
-from .helpers import events
+from camreg.testing.audit import events
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from django.utils import timezone
 from camreg.console import services
 from camreg.console.forms import MapFilterForm
 from camreg.registry.models import RegistrationStatus
-
-from .helpers import events
+from camreg.testing.audit import events
 
 pytestmark = pytest.mark.django_db
 

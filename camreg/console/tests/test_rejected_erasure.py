@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from camreg.registry import services, tasks
 from camreg.registry.models import AccessToken, Camera, Registrant, RegistrationStatus, Site
-
-from .helpers import events
+from camreg.testing.audit import events
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from camreg.outreach import services as outreach
 from camreg.outreach.models import OutboxMessage
 from camreg.registry import services
 from camreg.registry.models import Registrant, RegistrationStatus
-
-from .helpers import events
+from camreg.testing.audit import events
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from camreg.registry import services
 from camreg.registry.models import RegistrationStatus
-
-from .helpers import events
+from camreg.testing.audit import events
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from camreg.registry.models import RegistrationStatus
-
-from .helpers import events
+from camreg.testing.audit import events
 
 pytestmark = pytest.mark.django_db
 

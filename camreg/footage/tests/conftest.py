@@ -1,4 +1,5 @@
-"""Fixtures for the footage request tests: a case, owners with cameras, signed-in staff."""
+"""Fixtures for the footage request tests: a case, owners with cameras (staff: the root
+conftest.py's `deputy` and `staff_client`)."""
 
 from __future__ import annotations
 
@@ -7,35 +8,24 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.test import Client
 
 from camreg.canvass.models import Case
-from camreg.console.tests.helpers import create_staff, sign_in_staff
-from camreg.registry.models import Camera, Registrant, RegistrationStatus, Site
+from camreg.registry.models import Camera, Registrant, RegistrationStatus
+from camreg.testing.canvass import CASE_NUMBER
+from camreg.testing.registrants import make_registrant
 
 NOW = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
 INCIDENT_START = datetime(2026, 11, 18, 18, 0, tzinfo=UTC)  # 10:00 in Bakersfield
 INCIDENT_END = INCIDENT_START + timedelta(hours=1)
-CASE_NUMBER = "KC2026-004711"
+__all__ = ["CASE_NUMBER", "INCIDENT_END", "INCIDENT_START", "NOW", "camera_ids"]
 
 _numbers = itertools.count(1)
-
-
-def verified(user):
-    """As django-otp's middleware leaves a user whose second factor was checked."""
-    user.is_verified = lambda: True
-    return user
 
 
 @pytest.fixture
 def now():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def deputy(db):
-    return verified(create_staff("deputy", full_name="Dan Deputy", email="dan@kcso.example"))
 
 
 @pytest.fixture
@@ -50,13 +40,14 @@ def case(deputy):
         start=INCIDENT_START,
         end=INCIDENT_END,
         purpose_statement="Burglary; not aimed at protected activity.",
-        created_by=deputy,
+        created_by=deputy.user,
     )
 
 
 @pytest.fixture
 def owner(db):
-    """`owner("Ana Ruiz", language="es", cameras=[{"label": ..., "retention_days": ...}])`."""
+    """`owner("Ana Ruiz", language="es", cameras=[{"label": ..., "retention_days": ...}])`:
+    an active registrant with cameras at the scene, each at an address of their own."""
 
     def make(
         name: str = "Ana Ruiz",
@@ -67,46 +58,28 @@ def owner(db):
         cameras: list[dict] | None = None,
     ) -> Registrant:
         number = next(_numbers)
-        registrant = Registrant.objects.create(
-            kind="resident",
-            name=name,
+        return make_registrant(
+            name,
             email=f"owner{number}@example.com" if email is None else email,
             phone="+16615550100",
             language=language,
             status=status,
-        )
-        site = Site.objects.create(
-            registrant=registrant,
             street=f"{1200 + number} Truxtun Ave",
-            city="Bakersfield",
-            postcode="93301",
             latitude=35.3733,
             longitude=-119.0187,
-            location_source="pin",
+            cameras=[
+                {
+                    "label": camera.get("label", "Front door"),
+                    "direction": camera.get("direction", 90),
+                    "retention_days": camera.get("retention_days", 30),
+                    "system_type": "dvr_nvr",
+                }
+                for camera in (cameras if cameras is not None else [{}])
+            ],
         )
-        for camera in cameras if cameras is not None else [{}]:
-            Camera.objects.create(
-                site=site,
-                label=camera.get("label", "Front door"),
-                direction=camera.get("direction", 90),
-                retention_days=camera.get("retention_days", 30),
-                system_type="dvr_nvr",
-            )
-        return registrant
 
     return make
 
 
 def camera_ids(*registrants: Registrant) -> list[int]:
     return [c.pk for r in registrants for c in Camera.objects.filter(site__registrant=r)]
-
-
-@pytest.fixture
-def staff_client(db):
-    def make(*roles: str, full_name: str = "Dan Deputy") -> Client:
-        user = create_staff(*roles, full_name=full_name)
-        client = sign_in_staff(Client(), user)
-        client.user = user
-        return client
-
-    return make

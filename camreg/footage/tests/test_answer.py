@@ -32,7 +32,7 @@ def sent(now, case, deputy, owner):
     def send(registrant):
         before = len(mail.outbox)
         (request,) = services.create_requests(
-            case, camera_ids(registrant), actor=deputy, message="Back door, please."
+            case, camera_ids(registrant), actor=deputy.user, message="Back door, please."
         )
         return request, _token(mail.outbox[before])
 
@@ -50,7 +50,7 @@ def test_get_shows_the_request_without_using_the_link(sent, owner):
         response = client.get(_url(token))
         assert response.status_code == 200
     html = response.content.decode()
-    for text in ("KC2026-004711", "Porch camera", "Dan Deputy", "Back door, please.", "10 a.m."):
+    for text in ("KC2026-004711", "Porch camera", "Dana Deputy", "Back door, please.", "10 a.m."):
         assert text in html
     assert response["Content-Language"] == "en"
     assert 'name="answer"' in html
@@ -129,7 +129,7 @@ def test_a_link_answers_only_its_own_request(sent, owner):
 
 def test_closed_request_link_stops_working(sent, owner, deputy):
     request, token = sent(owner())
-    services.close(request, actor=deputy, note="Found the suspect.")
+    services.close(request, actor=deputy.user, note="Found the suspect.")
     assert Client().get(_url(token)).status_code == 410
 
 

@@ -11,12 +11,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from camreg.canvass.tests.helpers import CASE_NUMBER
-from camreg.canvass.tests.test_browser_canvass_views import TRUXTUN, sign_in
-from camreg.canvass.tests.test_views import local, scene_fixture
 from camreg.footage.models import FootageRequest
 from camreg.registry.models import Camera, Registrant
-from camreg.web.tests.browser import assert_accessible
+from camreg.testing.browser import assert_accessible
+from camreg.testing.canvass import CASE_NUMBER, TRUXTUN, local, scene_fixture
+from camreg.testing.staff import sign_in_browser
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,11 +31,11 @@ def _answer_link(address: str) -> str:
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_case_search_requests_and_answers(new_page, address_points, viewport):
+def test_case_search_requests_and_answers(new_page, deputy, address_points, viewport):
     scene_fixture(TRUXTUN)
     Registrant.objects.filter(name="Ben Away").update(language="es")
     page = new_page(viewport)
-    sign_in(page)
+    sign_in_browser(page, deputy)
 
     page.goto("/console/canvass/new/")
     start = (timezone.now() - timedelta(days=5)).replace(second=0, microsecond=0)

@@ -7,18 +7,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from camreg.canvass.models import Case
-from camreg.console.tests.helpers import create_staff, sign_in_staff
 from camreg.footage import services
 from camreg.footage.models import FootageRequest, Status
 from camreg.outreach.models import OutboxMessage
-from camreg.registry.models import Camera, Registrant, Site
-from camreg.web.tests.browser import assert_accessible
+from camreg.registry.models import Camera
+from camreg.testing.browser import assert_accessible
+from camreg.testing.staff import sign_in_browser
 
-from .conftest import INCIDENT_END, INCIDENT_START, verified
+from .conftest import INCIDENT_END, INCIDENT_START
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,34 +37,8 @@ def check_page(page, label: str, viewport: str) -> None:
         assert overflow <= 0, f"{label} scrolls sideways on a phone by {overflow}px"
 
 
-def _owner(name: str, language: str, *labels: str) -> Registrant:
-    registrant = Registrant.objects.create(
-        kind="resident",
-        name=name,
-        email=f"{name.split()[0].lower()}@example.com",
-        phone="+16615550100",
-        language=language,
-        status="active",
-    )
-    site = Site.objects.create(
-        registrant=registrant,
-        street="1200 Truxtun Ave",
-        city="Bakersfield",
-        postcode="93301",
-        latitude=35.3733,
-        longitude=-119.0187,
-        location_source="pin",
-    )
-    for n, label in enumerate(labels):
-        Camera.objects.create(
-            site=site, label=label, direction=90, retention_days=30 + n, system_type="dvr_nvr"
-        )
-    return registrant
-
-
 @pytest.fixture
-def data():
-    deputy = create_staff("deputy", full_name="Dan Deputy")
+def data(deputy, owner):
     case = Case.objects.create(
         case_number="KC2026-004711",
         incident_type="Burglary",
@@ -75,13 +47,17 @@ def data():
         radius_m=300,
         start=INCIDENT_START,
         end=INCIDENT_END,
-        created_by=deputy,
+        created_by=deputy.user,
     )
-    ana = _owner("Ana Ruiz", "es", "Entrada", "Cochera")
-    ben = _owner("Ben Ortiz", "en", "Porch")
+
+    def cameras(*labels: str) -> list[dict]:
+        return [{"label": label, "retention_days": 30 + n} for n, label in enumerate(labels)]
+
+    ana = owner("Ana Ruiz", language="es", cameras=cameras("Entrada", "Cochera"))
+    ben = owner("Ben Ortiz", cameras=cameras("Porch"))
     ids = list(Camera.objects.values_list("pk", flat=True))
     requests = services.create_requests(
-        case, ids, actor=verified(deputy), message="Looking for a white pickup truck."
+        case, ids, actor=deputy.user, message="Looking for a white pickup truck."
     )
     tokens = {}
     for message in OutboxMessage.objects.filter(template="footage_request"):
@@ -136,19 +112,10 @@ def test_switch_language_on_the_answer_page(new_page, data, viewport):
 
 
 @pytest.fixture
-def signed_in_page(new_page, live_server, data):
+def signed_in_page(new_page, data):
     def open_page(viewport: str):
-        client = sign_in_staff(Client(), data["deputy"])
         page = new_page(viewport)
-        page.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
+        sign_in_browser(page, data["deputy"])
         return page
 
     return open_page

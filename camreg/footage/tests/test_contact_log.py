@@ -10,8 +10,9 @@ from django.urls import reverse
 from camreg.audit.models import AuditEvent
 from camreg.footage import services
 from camreg.footage.models import ContactAttempt, Status
+from camreg.testing.staff import make_staff, verified
 
-from .conftest import NOW, camera_ids, verified
+from .conftest import NOW, camera_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def footage_request(now, case, deputy, owner):
     (request,) = services.create_requests(
-        case, camera_ids(owner("Ana Ruiz", cameras=[{"label": "Porch"}])), actor=deputy, message=""
+        case,
+        camera_ids(owner("Ana Ruiz", cameras=[{"label": "Porch"}])),
+        actor=deputy.user,
+        message="",
     )
     return request
 
@@ -110,7 +114,7 @@ def test_mark_footage_received_then_close(footage_request, staff_client):
 
 
 def test_close_with_reason(footage_request, deputy):
-    services.close(footage_request, actor=deputy, note="Case solved.")
+    services.close(footage_request, actor=deputy.user, note="Case solved.")
     event = AuditEvent.objects.get(action="footage.closed")
     assert event.reason == "Case solved."
     assert event.details == {"previous_status": "sent"}
@@ -132,16 +136,14 @@ def test_other_roles_are_refused(footage_request, staff_client, role):
 
 
 def test_get_request_for_the_api(footage_request, db):
-    from camreg.console.tests.helpers import create_staff
-
-    investigator = verified(create_staff("investigator"))
+    investigator = verified(make_staff("investigator"))
     assert services.get_request(footage_request.pk, investigator) == footage_request
     with pytest.raises(services.FootageRequest.DoesNotExist):
         services.get_request(999999, investigator)
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.get_request(footage_request.pk, verified(create_staff("auditor")))
+        services.get_request(footage_request.pk, verified(make_staff("auditor")))
 
 
 def test_a_leaving_registrant_is_forgotten(footage_request):

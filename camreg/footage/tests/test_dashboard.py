@@ -8,8 +8,9 @@ from django.urls import reverse
 from camreg.audit.models import AuditEvent
 from camreg.footage import services
 from camreg.footage.models import Status
+from camreg.testing.staff import verified
 
-from .conftest import camera_ids, verified
+from .conftest import camera_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_mine_and_the_agencys(now, case, owner, staff_client, deputy):
     client = staff_client("investigator")
     me = verified(client.user)
     services.create_requests(case, camera_ids(owner("Mine Owner")), actor=me, message="")
-    services.create_requests(case, camera_ids(owner("Their Owner")), actor=deputy, message="")
+    services.create_requests(case, camera_ids(owner("Their Owner")), actor=deputy.user, message="")
     response = client.get(URL)
     mine = [row["r"].registrant.name for row in response.context["mine"]]
     everyone = [row["r"].registrant.name for row in response.context["everyone"]]

@@ -20,7 +20,7 @@ def test_unanswered_requests_expire_with_their_link(now, case, deputy, owner):
     waiting, answered = services.create_requests(
         case,
         camera_ids(owner(cameras=[{"retention_days": 5}]), owner(cameras=[{"retention_days": 9}])),
-        actor=deputy,
+        actor=deputy.user,
         message="",
     )
     services.FootageRequest.objects.filter(pk=answered.pk).update(

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_leaving_closes_open_requests_and_keeps_no_personal_link(now, case, deputy, owner):
     ana = owner("Ana Ruiz", cameras=[{"label": "Driveway", "retention_days": 30}])
-    [request] = services.create_requests(case, camera_ids(ana), actor=deputy, message="Please.")
+    [request] = services.create_requests(
+        case, camera_ids(ana), actor=deputy.user, message="Please."
+    )
     assert request.status == Status.SENT
 
     registry_services.leave(ana)

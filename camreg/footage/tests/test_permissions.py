@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from camreg.footage.access import URL_ACCESS
-from camreg.web.tests.test_permission_matrix import expected, url_names
-from camreg.web.tests.test_permission_matrix import visitors as visitors  # noqa: F401 - fixture
+from camreg.testing.access import expected, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +17,7 @@ def test_every_footage_url_is_documented():
     assert names == set(URL_ACCESS)
 
 
-def test_footage_urls_answer_as_documented(visitors):  # noqa: F811
+def test_footage_urls_answer_as_documented(visitors):
     fixtures, clients = visitors
     wrong = []
     for name, access in URL_ACCESS.items():
@@ -31,7 +30,7 @@ def test_footage_urls_answer_as_documented(visitors):  # noqa: F811
     assert not wrong, "\n".join(wrong)
 
 
-def test_footage_urls_refuse_a_post_without_csrf_token(visitors):  # noqa: F811
+def test_footage_urls_refuse_a_post_without_csrf_token(visitors):
     fixtures, clients = visitors
     for visitor in ("anonymous", "registrant_a", "deputy"):
         client = clients[visitor]

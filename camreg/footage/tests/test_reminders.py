@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def request_to(now, case, deputy, owner):
     def send(**owner_kwargs):
         (request,) = services.create_requests(
-            case, camera_ids(owner(**owner_kwargs)), actor=deputy, message=""
+            case, camera_ids(owner(**owner_kwargs)), actor=deputy.user, message=""
         )
         mail.outbox.clear()
         return request
@@ -88,3 +88,26 @@ def test_no_reminder_after_the_link_expired(request_to):
     request_to()
     with time_machine.travel(NOW + timedelta(days=8), tick=False):
         assert services.send_reminders() == 0
+
+
+def _raw(template: str) -> str:
+    body = OutboxMessage.objects.get(template=template).body_text
+    return body.split("/footage/")[1].split("/")[0]
+
+
+def test_the_reminder_does_not_stop_the_first_link_and_one_answer_stops_both(request_to):
+    request = request_to()
+    with time_machine.travel(NOW + timedelta(hours=49), tick=False):
+        assert services.send_reminders() == 1
+        first, reminder = _raw("footage_request"), _raw("footage_reminder")
+        assert first != reminder
+        assert services.open_link(first) == request
+        assert services.open_link(reminder) == request
+        services.answer(reminder, "no_footage")
+        for raw in (first, reminder):
+            with pytest.raises(services.LinkInvalid):
+                services.open_link(raw)
+    assert {link.purpose for link in FootageLink.objects.filter(request=request)} == {
+        "request",
+        "reminder",
+    }

@@ -51,7 +51,7 @@ def test_case_punctuation_and_abbreviations_do_not_matter(points):
     typed = services.geocode(AddressQuery.from_text("1200 truxtun avenue, bakersfield"))
     assert typed == geocode("1200 TRUXTUN AVE.")
     assert typed == GeocodeResult(
-        *TRUXTUN, "1200 Truxtun Ave, Bakersfield, CA 93301", "address-points"
+        *TRUXTUN, "1200 Truxtun Ave, Bakersfield, CA 93301", "address-points", state="CA"
     )
 
 

@@ -1,12 +1,10 @@
-"""Fixtures for the outbox tests."""
+"""Fixtures for the outbox tests. Registrants belong to the registry, above the outbox: they
+come from the root conftest.py's `make_registrant`."""
 
 import pytest
 
-from camreg.registry.models import Registrant
-
 
 @pytest.fixture
-def registrant(db) -> Registrant:
-    return Registrant.objects.create(
-        kind="resident", name="Ana Ruiz", email="ana@example.com", language="en"
-    )
+def registrant(make_registrant):
+    """Ana Ruiz, who writes in English; no site."""
+    return make_registrant("Ana Ruiz", email="ana@example.com", language="en", sites=False)

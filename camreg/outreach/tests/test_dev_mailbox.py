@@ -3,16 +3,23 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
-from django.urls import reverse
+from django.urls import include, path, reverse
 
 from camreg.outreach.models import OutboxMessage
 from camreg.outreach.services import queue_email
 
-DEV_URLCONF = "camreg.outreach.tests.dev_urlconf"
 LINK = "https://registry.example.org/manage/link/tok123/"
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(DEV_URLCONF)]
+# The site as configured (its pages link to each other), with the development pages mounted
+# whatever DEBUG said when its URLs were loaded: this module is the tests' URLconf.
+urlpatterns = [
+    path("dev/", include("camreg.outreach.dev_urls")),
+    path("", include(settings.ROOT_URLCONF)),
+]
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 
 @pytest.fixture

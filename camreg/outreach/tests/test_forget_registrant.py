@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from camreg.outreach.models import ERASED, OutboxMessage, OutboxStatus
 from camreg.outreach.services import deliver_due, forget_registrant, queue_email
-from camreg.registry.models import Registrant
 
 START = datetime(2026, 5, 4, 16, 0, tzinfo=UTC)
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
@@ -27,7 +26,8 @@ class ForgetWhileSendingBackend(LocmemBackend):
     """The registrant leaves while the worker is handing their message to the server."""
 
     def send_messages(self, email_messages):
-        forget_registrant(Registrant.objects.get(email="ana@example.com"))
+        message = OutboxMessage.objects.filter(registrant__email="ana@example.com").latest("pk")
+        forget_registrant(message.registrant)
         return super().send_messages(email_messages)
 
 
@@ -56,10 +56,8 @@ def assert_redacted(message):
 
 
 @pytest.fixture
-def other(db):
-    return Registrant.objects.create(
-        kind="resident", name="Bo Lee", email="bo@example.com", language="en"
-    )
+def other(make_registrant):
+    return make_registrant("Bo Lee", email="bo@example.com", language="en", sites=False)
 
 
 @pytest.mark.django_db

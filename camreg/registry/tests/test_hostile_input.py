@@ -8,8 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from camreg.registry.models import Camera, Consent, Registrant, Site
-
-from .factories import registration_post
+from camreg.testing.registrants import registration_post
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from camreg.registry import services
 from camreg.registry.models import Registrant
-
-from .factories import link_from_last_email, path_of, registration_post
+from camreg.testing.mail import link_from_last_email, path_of
+from camreg.testing.registrants import registration_post
 
 pytestmark = pytest.mark.django_db
 URL = reverse("registry:manage-request")
@@ -49,6 +49,19 @@ def test_link_opens_portal_once(client, active_registrant):
 
     other = client.__class__()
     assert other.post(path).status_code == 410
+
+
+def test_a_new_link_replaces_the_previous_one(client, active_registrant):
+    client.post(URL, {"email": "ana@example.com"})
+    first = path_of(link_from_last_email(r"https?://\S+/manage/link/\S+"))
+    client.post(URL, {"email": "ana@example.com"})
+    second = path_of(link_from_last_email(r"https?://\S+/manage/link/\S+"))
+    assert first != second
+    assert client.get(first).status_code == 410
+    assert client.post(first).status_code == 410
+    assert client.get(second).status_code == 200
+    response = client.post(second)
+    assert response.status_code == 302 and response["Location"] == reverse("registry:portal")
 
 
 def test_link_expires_after_30_minutes(client, active_registrant):

@@ -19,8 +19,8 @@ from camreg.registry.models import (
     RegistrationStatus,
     Site,
 )
-
-from .factories import form_post, link_from_last_email, path_of, registration_post
+from camreg.testing.mail import link_from_last_email, path_of
+from camreg.testing.registrants import form_post, registration_post
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from camreg.outreach.models import OutboxMessage
 from camreg.registry.models import Camera, Registrant, RegistrationStatus, Site
 from camreg.registry.tasks import purge_unverified_registrations
-
-from .factories import link_from_last_email, path_of, registration_post
+from camreg.testing.mail import link_from_last_email, path_of
+from camreg.testing.registrants import registration_post
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from camreg.registry.models import Camera, Consent, Registrant, RegistrationStatus, Site
-
-from .factories import registration_post
+from camreg.testing.registrants import registration_post
 
 pytestmark = pytest.mark.django_db
 

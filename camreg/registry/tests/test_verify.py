@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from camreg.registry.models import Registrant, RegistrationStatus
-
-from .factories import link_from_last_email, path_of, registration_post
+from camreg.testing.mail import link_from_last_email, path_of
+from camreg.testing.registrants import registration_post
 
 pytestmark = pytest.mark.django_db
 

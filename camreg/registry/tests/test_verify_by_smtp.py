@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from camreg.outreach.models import OutboxMessage
 from camreg.registry.models import Registrant, RegistrationStatus
-
-from .factories import path_of, registration_post
+from camreg.testing.mail import path_of
+from camreg.testing.registrants import registration_post
 
 pytestmark = pytest.mark.django_db
 

@@ -40,7 +40,11 @@
     L.tileLayer(el.dataset.tileUrl, { maxZoom: 19, attribution: el.dataset.tileAttribution }).addTo(map);
   }
   var lat0 = parseFloat(field("latitude").value), lon0 = parseFloat(field("longitude").value);
-  map.setView(isFinite(lat0) && isFinite(lon0) ? [lat0, lon0] : [35.3733, -119.0187], 15);
+  if (isFinite(lat0) && isFinite(lon0)) {
+    map.setView([lat0, lon0], 15);
+  } else {
+    map.fitBounds(JSON.parse(el.dataset.bounds));  // the agency's jurisdiction
+  }
   var shown = L.layerGroup().addTo(map);
 
   function round(n) { return Math.round(n * 1e6) / 1e6; }

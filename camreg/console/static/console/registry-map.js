@@ -21,7 +21,7 @@
   if (bounds) {
     map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]]);
   } else {
-    map.setView([35.3733, -119.0187], 10);
+    map.fitWorld();
   }
   if (el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { maxZoom: 19, attribution: el.dataset.tileAttribution }).addTo(map);

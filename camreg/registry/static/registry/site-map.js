@@ -6,7 +6,9 @@
   var form = document.querySelector("form.registration-form");
   if (!form) { return; }
   var tileUrl = form.dataset.tileUrl;
-  var center = [parseFloat(form.dataset.centerLat), parseFloat(form.dataset.centerLon)];
+  // The agency's jurisdiction, [[south, west], [north, east]]: where a map without a pin starts.
+  var bounds = L.latLngBounds(JSON.parse(form.dataset.bounds));
+  var center = bounds.getCenter();
   var EARTH = 6371008.8;
 
   function toRad(d) { return d * Math.PI / 180; }
@@ -56,7 +58,8 @@
     } else if (fieldset.dataset.lat && fieldset.dataset.lon) {
       start = [parseFloat(fieldset.dataset.lat), parseFloat(fieldset.dataset.lon)];
     }
-    var map = L.map(mapEl, { keyboard: true }).setView(start || center, start ? 18 : 12);
+    var map = L.map(mapEl, { keyboard: true });
+    if (start) { map.setView(start, 18); } else { map.fitBounds(bounds); }
     if (tileUrl) {
       L.tileLayer(tileUrl, { maxZoom: 19, attribution: form.dataset.tileAttribution }).addTo(map);
     }

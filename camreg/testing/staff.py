@@ -1,0 +1,119 @@
+"""Staff members in tests: the one way to make one, to sign one in (in a test client, through
+the sign-in pages, or in a browser), and the codes their authenticator shows.
+
+Imports accounts (and the apps below it) only. The role fixtures of the root conftest.py
+(`deputy`, `supervisor`, `coordinator`, `auditor`, `administrator`, `staff_client`) are built
+on `staff_client` here.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+
+import pyotp
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from camreg.accounts import services
+from camreg.accounts.models import User
+
+PASSWORD = "plain lantern orchard 42"  # noqa: S105 - every test staff member's
+
+_numbers = itertools.count(1)
+
+
+def make_staff(
+    *roles: str,
+    email: str | None = None,
+    full_name: str | None = None,
+    password: str | None = PASSWORD,
+    enrolled: bool = True,
+) -> User:
+    """A new staff member with `roles`, who signs in with `password`. `enrolled`: an
+    authenticator (TOTP device) and recovery codes are set up, as after the first sign-in."""
+    number = next(_numbers)
+    user = User.objects.create_user(
+        email or f"staff{number}@example.org",
+        password,
+        full_name=full_name or f"Staff Member {number}",
+        roles=list(roles),
+    )
+    if enrolled:
+        TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        services.new_recovery_codes(user)
+    return user
+
+
+def verified(user: User, yes: bool = True) -> User:
+    """Mark `user` as having passed the second factor, as django-otp's middleware does for each
+    request, so that services can be called with it directly."""
+    user.is_verified = lambda: yes  # type: ignore[method-assign]
+    return user
+
+
+def signed_in(user: User, client: Client | None = None) -> Client:
+    """`client` (a new one by default) signed in as `user`, second factor done, as after
+    entering a code; the user is `client.user`."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
+        TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    )
+    client = client or Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    client.user = verified(user)  # type: ignore[attr-defined]
+    return client
+
+
+def staff_client(*roles: str, email: str | None = None, full_name: str | None = None) -> Client:
+    """A test client signed in (second factor done) as a new staff member with `roles`; the
+    member is `client.user`."""
+    return signed_in(make_staff(*roles, email=email, full_name=full_name))
+
+
+def sign_in_browser(page, who: Client | User) -> User:
+    """Put a signed-in staff session in a browser page's context (see `new_page`). `who`: a
+    client from `staff_client`/`signed_in`, or a staff member to sign in."""
+    client = who if isinstance(who, Client) else signed_in(who)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": page.context_options["base_url"],
+            }
+        ]
+    )
+    return client.user  # type: ignore[attr-defined]
+
+
+# The sign-in pages and the authenticator ---------------------------------------------------
+
+
+def device_of(user: User, *, confirmed: bool = True) -> TOTPDevice:
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).latest("pk")
+
+
+def totp_now(device: TOTPDevice) -> str:
+    """The code an authenticator app shows now for `device`."""
+    return pyotp.TOTP(base64.b32encode(device.bin_key).decode()).now()
+
+
+def recovery_codes(user: User) -> list[str]:
+    return list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+
+
+def sign_in(
+    client: Client, user: User, *, password: str = PASSWORD, code: str | None = None, **extra
+):
+    """Both steps of the sign-in pages; returns the response to the second one."""
+    sign_in_url, code_url = reverse("accounts:sign-in"), reverse("accounts:sign-in-code")
+    first = client.post(sign_in_url, {"email": user.email, "password": password}, **extra)
+    assert first.status_code == 302 and first["Location"] == code_url, first
+    return client.post(code_url, {"code": code or totp_now(device_of(user))}, **extra)

@@ -1,0 +1,48 @@
+"""Production settings: secure by default, nothing demo."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "camreg.settings.production",
+        "SECRET_KEY": "k" * 20 + "-production-test-secret-" + "q7" * 20,
+        "ALLOWED_HOSTS": "registry.example.org",
+        "SITE_URL": "https://registry.example.org",
+        "CAMREG_VAR_DIR": env.pop("var_dir", str(ROOT / "var")),
+        **env,
+    }
+    environment.pop("DATABASE_URL", None)
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser fixtures
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_demo_data(tmp_path):
+    result = _manage("load_demo", var_dir=str(tmp_path))
+    assert result.returncode != 0
+    assert "only loaded when DEMO_MODE" in result.stderr
+
+
+def test_production_needs_a_real_secret_key():
+    result = _manage("check", SECRET_KEY="short")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
