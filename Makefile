@@ -56,6 +56,7 @@ test-postgres: setup-dev chromium
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 # Static security analysis (medium and high severity), run by CI.
 security: setup-dev
