@@ -4,7 +4,7 @@ Each site is one row of `IndexedSite`: its position and the key of the grid cell
 in, `row * COLUMNS + column`, cells CELL_DEGREES on a side (about 555 m north-south and
 455 m east-west at Bakersfield's latitude). A B-tree index on (cell, latitude, longitude,
 site) answers a search with one short index range per covered cell: SQLite and PostgreSQL
-serve it the same way, with no extension. See docs/decisions/0006-canvass-spatial-index.md.
+serve it the same way, with no extension. See docs/decisions/0007-canvass-spatial-index.md.
 
 The registry services keep it current: `index_registrant` (or `index_sites`) after any
 change to a registrant's sites, inside the same transaction. Deleting a site deletes its

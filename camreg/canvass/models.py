@@ -60,7 +60,7 @@ class IndexedSite(models.Model):
     """The canvass spatial index: every site's position and its grid cell.
 
     Cameras stand at their site, so the index holds sites; see camreg/canvass/index.py and
-    docs/decisions/0006-canvass-spatial-index.md. Rows are kept current by index_sites()
+    docs/decisions/0007-canvass-spatial-index.md. Rows are kept current by index_sites()
     and remove_sites() (called by the registry services) and go with their site on delete.
     """
 

@@ -82,10 +82,6 @@ class FootageRequest(models.Model):
     def __str__(self) -> str:
         return f"Footage request {self.pk}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
 
 class RequestedCamera(models.Model):
     """A camera named in a request, with what the request needs even if the camera goes."""

@@ -60,10 +60,6 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         return f"Outbox message {self.pk}"
 
-    @property
-    def is_redacted(self) -> bool:
-        return self.redacted_at is not None
-
 
 class EmailText(models.Model):
     """The agency's own wording of one email in one language, replacing the shipped template.

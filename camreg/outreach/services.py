@@ -13,13 +13,15 @@ sends what has come due and requeues messages whose worker stopped mid-send.
 Delivery is at least once: if a worker dies after the mail server accepted a
 message but before it was marked sent, the message goes out again with the same
 Message-ID header, which lets mail systems recognise the duplicate.
+
+Erasing a registrant's email (`forget_registrant`, available here too) and redaction are
+in erasure.py; the agency's own wording of the emails is in the email_texts package.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-import re
 from datetime import timedelta
 from email.utils import parseaddr
 from typing import Any
@@ -28,22 +30,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.core.validators import validate_email
-from django.db import models, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from camreg.agency import services as agency_services
 
 from . import email_texts
-from .models import ERASED, OutboxMessage, OutboxStatus
-
-# A registry.Registrant: the outbox sits below the registry and does not import it.
-Registrant = models.Model
+from .erasure import Registrant, redact, redact_finished_if_asked
+from .erasure import forget_registrant as forget_registrant  # re-exported for callers
+from .models import OutboxMessage, OutboxStatus
+from .text import TEMPLATE_DIR, one_line, tidy_text
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE_DIR = "outreach/email"
 # A message claimed by a worker for longer than this is assumed abandoned.
 STALE_SENDING_AFTER = timedelta(minutes=15)
 # Retry delays: 1, 2, 4, 8 ... minutes, never more than 6 hours, plus up to 10 % jitter.
@@ -56,9 +57,6 @@ DELIVER_DUE_BATCH = 200
 DELIVER_DUE_MAX_FAILURES_IN_A_ROW = 5
 MAX_ERROR_LENGTH = 2000
 SUBJECT_MAX_LENGTH = OutboxMessage._meta.get_field("subject").max_length or 300
-
-UNSENT = (OutboxStatus.QUEUED, OutboxStatus.SENDING)
-FINISHED = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.CANCELLED)
 
 
 # Queueing -------------------------------------------------------------------------
@@ -93,8 +91,8 @@ def render_email(*, template: str, context: dict[str, Any], language: str) -> di
         body_html = render_to_string(f"{TEMPLATE_DIR}/{template}.html", full_context)
     return {
         # A header is one line: newlines in a subject would be rejected (or worse).
-        "subject": " ".join(subject.split())[:SUBJECT_MAX_LENGTH],
-        "body_text": _tidy_text(body_text),
+        "subject": one_line(subject)[:SUBJECT_MAX_LENGTH],
+        "body_text": tidy_text(body_text),
         "body_html": body_html.strip() + "\n",
     }
 
@@ -131,9 +129,7 @@ def queue_email(
         next_attempt_at=timezone.now(),
         **rendered,
     )
-    from . import tasks
-
-    tasks.deliver_message.enqueue(message.pk)
+    _delivery_task().enqueue(message.pk)
     return message
 
 
@@ -220,7 +216,7 @@ def requeue_stale(*, now=None) -> int:
     if failed or requeued:
         logger.warning("Outbox: %d stale message(s) requeued, %d failed", requeued, failed)
     if failed:
-        _redact_finished_if_asked()
+        redact_finished_if_asked()
     return requeued
 
 
@@ -285,7 +281,7 @@ def _record_success(message: OutboxMessage) -> None:
             claimed_at=None,
         )
         if updated:
-            _redact(OutboxMessage.objects.filter(pk=message.pk, redact_after_send=True), now=now)
+            redact(OutboxMessage.objects.filter(pk=message.pk, redact_after_send=True), now=now)
     logger.info("Outbox: message %s (%s) sent", message.pk, message.template)
 
 
@@ -306,7 +302,7 @@ def _record_failure(message: OutboxMessage, exc: Exception) -> None:
             claimed_at=None,
         )
         if updated and status == OutboxStatus.FAILED:
-            _redact(OutboxMessage.objects.filter(pk=message.pk, redact_after_send=True), now=now)
+            redact(OutboxMessage.objects.filter(pk=message.pk, redact_after_send=True), now=now)
     # The address and contents stay out of the log; the message keeps the details.
     logger.warning(
         "Outbox: message %s (%s) attempt %d failed (%s)%s",
@@ -325,70 +321,13 @@ def _schedule_retry(pk: int, when) -> None:
 
     Otherwise (and as a safety net anyway) the periodic deliver_due picks it up.
     """
-    from . import tasks
-
-    backend = tasks.deliver_message.get_backend()
-    if not backend.supports_defer:
+    task = _delivery_task()
+    if not task.get_backend().supports_defer:
         return
     try:
-        tasks.deliver_message.using(run_after=when).enqueue(pk)
+        task.using(run_after=when).enqueue(pk)
     except Exception:  # noqa: BLE001 - deliver_due retries it anyway
         logger.exception("Outbox: could not enqueue the retry of message %s", pk)
-
-
-# Erasure --------------------------------------------------------------------------
-
-
-def forget_registrant(registrant: Registrant, *, keep_unsent: bool = False) -> int:
-    """Erase the registrant's email from the outbox; return how many messages changed.
-
-    Messages already sent, failed or cancelled are redacted at once and detached
-    from the registrant. Unsent messages are cancelled and redacted, unless
-    `keep_unsent`: then they still go out and are redacted right after (the goodbye
-    email after leaving). Messages queued to the registrant's address without a
-    link to any registrant are included. Call it before the registrant's email
-    address is erased.
-    """
-    now = timezone.now()
-    mine = Q(registrant=registrant)
-    if registrant.email:
-        mine |= Q(registrant__isnull=True, to_address__iexact=registrant.email)
-    messages = OutboxMessage.objects.filter(mine)
-    with transaction.atomic():
-        count = messages.count()
-        if keep_unsent:
-            messages.filter(status__in=UNSENT).update(redact_after_send=True)
-        else:
-            # A message being sent right now is cancelled too: the worker only
-            # marks a message sent while it is still "sending", so it stays cancelled.
-            messages.filter(status__in=UNSENT).update(
-                status=OutboxStatus.CANCELLED, claimed_at=None
-            )
-        _redact(messages.filter(status__in=FINISHED), now=now)
-    return count
-
-
-def _redact(messages, *, now) -> None:
-    """Replace address and contents of `messages` by the erased marker, and detach them."""
-    messages.filter(redacted_at__isnull=False).update(registrant=None)
-    messages.filter(redacted_at__isnull=True).update(
-        to_address="",
-        subject=ERASED,
-        body_text=ERASED,
-        body_html="",
-        last_error="",
-        registrant=None,
-        redacted_at=now,
-    )
-
-
-def _redact_finished_if_asked() -> None:
-    _redact(
-        OutboxMessage.objects.filter(
-            status__in=FINISHED, redact_after_send=True, redacted_at__isnull=True
-        ),
-        now=timezone.now(),
-    )
 
 
 # Helpers --------------------------------------------------------------------------
@@ -408,12 +347,8 @@ def _new_message_id() -> str:
     return make_msgid(domain=domain)
 
 
-_BLANK_LINES = re.compile(r"\n{3,}")
+def _delivery_task():
+    """The task that delivers one message (imported here: outreach.tasks imports this module)."""
+    from .tasks import deliver_message
 
-
-def _tidy_text(text: str) -> str:
-    """Trailing spaces off, at most one blank line in a row (template tags leave gaps)."""
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
-    # "-- " (with its space) marks the signature for mail programs.
-    lines = ["-- " if line == "--" else line for line in lines]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip() + "\n"
+    return deliver_message

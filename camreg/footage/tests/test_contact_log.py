@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from camreg.audit.models import AuditEvent
 from camreg.footage import services
-from camreg.footage.models import ContactAttempt, Status
+from camreg.footage.models import ContactAttempt, FootageRequest, Status
 from camreg.testing.staff import make_staff, verified
 
 from .conftest import NOW, camera_ids
@@ -138,7 +138,7 @@ def test_other_roles_are_refused(footage_request, staff_client, role):
 def test_get_request_for_the_api(footage_request, db):
     investigator = verified(make_staff("investigator"))
     assert services.get_request(footage_request.pk, investigator) == footage_request
-    with pytest.raises(services.FootageRequest.DoesNotExist):
+    with pytest.raises(FootageRequest.DoesNotExist):
         services.get_request(999999, investigator)
     from django.core.exceptions import PermissionDenied
 

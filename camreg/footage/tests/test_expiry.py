@@ -9,7 +9,7 @@ import time_machine
 
 from camreg.audit.models import AuditEvent
 from camreg.footage import services, tasks
-from camreg.footage.models import FootageLink, Status
+from camreg.footage.models import FootageLink, FootageRequest, Status
 
 from .conftest import NOW, camera_ids
 
@@ -23,7 +23,7 @@ def test_unanswered_requests_expire_with_their_link(now, case, deputy, owner):
         actor=deputy.user,
         message="",
     )
-    services.FootageRequest.objects.filter(pk=answered.pk).update(
+    FootageRequest.objects.filter(pk=answered.pk).update(
         status=Status.ANSWERED, answer="no_footage"
     )
     with time_machine.travel(NOW + timedelta(days=6, hours=23), tick=False):

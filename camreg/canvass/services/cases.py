@@ -1,0 +1,108 @@
+"""Cases: opening one for a canvass, and reading it; both audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from camreg.accounts.roles import Permission, can
+from camreg.audit import services as audit
+from camreg.canvass.limits import CanvassLimits, InvalidSearch, LimitExceeded
+from camreg.canvass.models import Case
+from camreg.canvass.services.params import SearchParams, _violations
+from camreg.geo import shapes
+
+
+def create_case(
+    *,
+    actor,
+    case_number: str,
+    incident_type: str,
+    start: datetime,
+    end: datetime,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    radius_m: float | None = None,
+    polygon: dict | None = None,
+    route: dict | None = None,
+    corridor_width_m: float | None = None,
+    address: str = "",
+    purpose_statement: str = "",
+    limits: CanvassLimits | None = None,
+    request=None,
+) -> Case:
+    """Create a case for a canvass.
+
+    The case number must match the agency's format (`limits.case_number_pattern`) and the
+    purpose statement is required as for a search (LimitExceeded otherwise); the place and
+    times must make sense (InvalidSearch). Size and time limits are checked by `search`,
+    where a supervisor can override them.
+    """
+    limits = limits or CanvassLimits()
+    if not can(actor, Permission.CANVASS):
+        raise PermissionDenied(Permission.CANVASS.value)
+    params = SearchParams(
+        case_number=(case_number or "").strip(),
+        start=start,
+        end=end,
+        latitude=latitude,
+        longitude=longitude,
+        radius_m=radius_m,
+        polygon=polygon,
+        route=route,
+        corridor_width_m=corridor_width_m,
+        purpose_statement=(purpose_statement or "").strip(),
+        incident_type=(incident_type or "").strip(),
+    )
+    params.check_times()
+    scene = params.scene()
+    if not params.incident_type:
+        raise InvalidSearch("incident_type_missing", _("Enter the type of incident."))
+    required = [v for v in _violations(params, scene, limits) if not v.overridable]
+    if required:
+        raise LimitExceeded(required)
+    lat, lon = scene.centre
+    with transaction.atomic():
+        case = Case.objects.create(
+            case_number=params.case_number,
+            incident_type=params.incident_type,
+            location_kind=params.kind,
+            address=(address or "").strip(),
+            latitude=lat,
+            longitude=lon,
+            radius_m=round(scene.radius_m) if isinstance(scene, shapes.CircleScene) else None,
+            area=polygon if polygon is not None else route,
+            corridor_width_m=(
+                round(scene.width_m) if isinstance(scene, shapes.RouteScene) else None
+            ),
+            start=start,
+            end=end,
+            purpose_statement=params.purpose_statement,
+            created_by=actor,
+        )
+        audit.record(
+            "canvass.case_created",
+            actor=actor,
+            request=request,
+            target=case,
+            case_number=case.case_number,
+            details=params.describe(scene),
+        )
+    return case
+
+
+def view_case(case: Case, *, actor, request=None) -> Case:
+    """Open a case page: needs Permission.CANVASS; every view is audited."""
+    if not can(actor, Permission.CANVASS):
+        raise PermissionDenied(Permission.CANVASS.value)
+    audit.record(
+        "canvass.case_viewed",
+        actor=actor,
+        request=request,
+        target=case,
+        case_number=case.case_number,
+    )
+    return case

@@ -1,0 +1,41 @@
+"""Footage requests: every rule about them lives here.
+
+The console, the API and the scheduled tasks call these functions; nothing else writes a
+request. Every change and every read of a request by staff is in the audit log, with the
+case number. Registrants answer through a private link (only its SHA-256 hash is stored)
+that works for that request only, until it is answered or the link expires.
+
+One module per capability; callers import this package (`from camreg.footage import
+services`) and use the names re-exported here. The modules import each other directly.
+"""
+
+from camreg.footage.services.common import NOTE_MAX_LENGTH, FootageError, LinkInvalid
+from camreg.footage.services.followup import close, log_contact, mark_footage_received
+from camreg.footage.services.forgetting import forget_registrant
+from camreg.footage.services.links import answer, open_link
+from camreg.footage.services.planning import OwnerGroup, Plan, plan_requests
+from camreg.footage.services.reading import days_left, get_request, list_requests
+from camreg.footage.services.requests import MESSAGE_MAX_LENGTH, create_requests
+from camreg.footage.services.scheduled import expire_links, send_reminders
+
+__all__ = [
+    "MESSAGE_MAX_LENGTH",
+    "NOTE_MAX_LENGTH",
+    "FootageError",
+    "LinkInvalid",
+    "OwnerGroup",
+    "Plan",
+    "answer",
+    "close",
+    "create_requests",
+    "days_left",
+    "expire_links",
+    "forget_registrant",
+    "get_request",
+    "list_requests",
+    "log_contact",
+    "mark_footage_received",
+    "open_link",
+    "plan_requests",
+    "send_reminders",
+]

@@ -1,0 +1,124 @@
+"""Every operation on registrants, sites, cameras, terms and consent.
+
+Views, commands, tasks and (later) the API call these functions; they hold the rules.
+One module per capability; callers import this package (`from camreg.registry import
+services`) and use the names re-exported here. The modules import each other directly.
+"""
+
+from camreg.registry.services.common import CAMERA_FIELDS, CONTACT_FIELDS, MANAGEABLE, Client
+from camreg.registry.services.duplicates import (
+    DuplicateHint,
+    address_key,
+    duplicate_hints,
+    duplicate_hints_for,
+)
+from camreg.registry.services.locating import SiteLocationError, locate_site
+from camreg.registry.services.portal import (
+    leave,
+    open_portal,
+    send_manage_link,
+    update_registration,
+)
+from camreg.registry.services.registration import (
+    confirm_registration,
+    register,
+    verify_email,
+)
+from camreg.registry.services.retention import (
+    erase_rejected,
+    purge_unverified,
+    remove_all_sites,
+)
+from camreg.registry.services.review import (
+    BulkConfirmResult,
+    NotPending,
+    bulk_confirm,
+    confirm_reviewed,
+    reject_registration,
+)
+from camreg.registry.services.staff_edits import (
+    SITE_FIELDS,
+    NotEditable,
+    add_note,
+    registration_changes,
+    update_registration_for,
+)
+from camreg.registry.services.terms import (
+    TERMS_CACHE_KEY,
+    TERMS_CACHE_SECONDS,
+    TermsError,
+    accept_terms,
+    create_terms_draft,
+    current_terms,
+    discard_draft,
+    needs_terms_acceptance,
+    publish_terms,
+    terms_draft,
+    terms_text,
+    update_draft,
+)
+from camreg.registry.services.tokens import (
+    TokenInvalid,
+    consume_token,
+    issue_token,
+    peek_token,
+)
+
+__all__ = [
+    # common
+    "CAMERA_FIELDS",
+    "CONTACT_FIELDS",
+    "MANAGEABLE",
+    "Client",
+    # terms
+    "TERMS_CACHE_KEY",
+    "TERMS_CACHE_SECONDS",
+    "TermsError",
+    "accept_terms",
+    "create_terms_draft",
+    "current_terms",
+    "discard_draft",
+    "needs_terms_acceptance",
+    "publish_terms",
+    "terms_draft",
+    "terms_text",
+    "update_draft",
+    # locating
+    "SiteLocationError",
+    "locate_site",
+    # tokens
+    "TokenInvalid",
+    "consume_token",
+    "issue_token",
+    "peek_token",
+    # registration
+    "confirm_registration",
+    "register",
+    "verify_email",
+    # portal
+    "leave",
+    "open_portal",
+    "send_manage_link",
+    "update_registration",
+    # retention
+    "erase_rejected",
+    "purge_unverified",
+    "remove_all_sites",
+    # review
+    "BulkConfirmResult",
+    "NotPending",
+    "bulk_confirm",
+    "confirm_reviewed",
+    "reject_registration",
+    # duplicates
+    "DuplicateHint",
+    "address_key",
+    "duplicate_hints",
+    "duplicate_hints_for",
+    # staff edits
+    "SITE_FIELDS",
+    "NotEditable",
+    "add_note",
+    "registration_changes",
+    "update_registration_for",
+]

@@ -1,0 +1,174 @@
+"""Registration: storing a new registrant with sites and cameras, verifying the email
+address and confirming the registration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from camreg.agency import services as agency_services
+from camreg.agency.models import ConfirmMode
+from camreg.outreach import services as outreach
+from camreg.registry import photos, signals
+from camreg.registry.models import (
+    Camera,
+    Consent,
+    Registrant,
+    RegistrationStatus,
+    Site,
+    TokenPurpose,
+)
+from camreg.registry.services.common import CAMERA_FIELDS, CONTACT_FIELDS, Client, logger
+from camreg.registry.services.terms import current_terms
+from camreg.registry.services.tokens import _link, consume_token, issue_token
+
+
+def _apply_camera(camera: Camera, data: dict) -> None:
+    for name in CAMERA_FIELDS:
+        setattr(camera, name, data[name])
+    camera.coverage = sorted(set(data.get("coverage") or []))
+
+
+def _store_photo(camera: Camera, jpeg: bytes | None, stored: list[str]) -> None:
+    if jpeg is not None:
+        old = camera.photo
+        camera.photo = photos.store(jpeg)
+        stored.append(camera.photo)
+        if old:
+            transaction.on_commit(lambda: photos.delete(old))
+
+
+def _cleanup_on_rollback(stored: list[str]) -> None:
+    for name in stored:
+        try:
+            photos.delete(name)
+        except OSError:
+            logger.warning("could not delete photo %s after a failed save", name)
+
+
+def register(contact: dict, sites: list[dict], client: Client) -> Registrant:
+    """Store a new registration (unverified) and send the verification email.
+
+    `sites` are cleaned site dicts with "latitude", "longitude", "location_source" set by
+    locate_site and "cameras": a list of cleaned camera dicts with optional "photo_jpeg".
+    All or nothing: one transaction; photos written first are removed if it fails.
+    """
+    terms = current_terms()
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            registrant = Registrant.objects.create(
+                **{name: contact[name] for name in CONTACT_FIELDS},
+                status=RegistrationStatus.UNVERIFIED,
+            )
+            _save_sites(registrant, sites, stored)
+            if terms is not None:
+                Consent.objects.create(
+                    registrant=registrant,
+                    terms_version=terms,
+                    accepted_at=timezone.now(),
+                    ip_address=client.ip,
+                    user_agent=client.user_agent[:500],
+                    language=client.language,
+                )
+            _send_verification(registrant)
+    except Exception:
+        _cleanup_on_rollback(stored)
+        raise
+    return registrant
+
+
+def _save_sites(registrant: Registrant, sites: list[dict], stored: list[str]) -> None:
+    """Create a new registrant's sites and cameras, and put the sites in the canvass index."""
+    site_rows = [
+        Site(
+            registrant=registrant,
+            label=site_data.get("label", ""),
+            street=site_data["street"],
+            unit=site_data.get("unit", ""),
+            city=site_data["city"],
+            postcode=site_data["postcode"],
+            latitude=site_data["latitude"],
+            longitude=site_data["longitude"],
+            location_source=site_data["location_source"],
+        )
+        for site_data in sites
+    ]
+    Site.objects.bulk_create(site_rows)  # sets the primary keys (PostgreSQL, SQLite 3.35+)
+    cameras: list[Camera] = []
+    for site, site_data in zip(site_rows, sites, strict=True):
+        for camera_data in site_data["cameras"]:
+            camera = Camera(site=site)
+            _apply_camera(camera, camera_data)
+            _store_photo(camera, camera_data.get("photo_jpeg"), stored)
+            cameras.append(camera)
+    Camera.objects.bulk_create(cameras)
+    signals.sites_changed.send(Registrant, registrant=registrant, new_sites=site_rows)
+
+
+def _send_verification(registrant: Registrant) -> None:
+    hours = settings.VERIFICATION_LINK_HOURS
+    raw = issue_token(registrant, TokenPurpose.VERIFY_EMAIL, timedelta(hours=hours))
+    outreach.queue_email(
+        to=registrant.email,
+        template="verify_email",
+        context={"name": registrant.name, "link": _link("registry:verify", raw), "hours": hours},
+        language=registrant.language,
+        registrant=registrant,
+    )
+
+
+def verify_email(raw: str) -> Registrant:
+    """Follow a verification link: the registration goes to review, or is confirmed at once."""
+    with transaction.atomic():
+        registrant = consume_token(raw, TokenPurpose.VERIFY_EMAIL)
+        registrant = Registrant.objects.select_for_update().get(pk=registrant.pk)
+        if registrant.status != RegistrationStatus.UNVERIFIED:
+            return registrant
+        registrant.verified_at = timezone.now()
+        registrant.status = RegistrationStatus.PENDING_REVIEW
+        registrant.save(update_fields=["verified_at", "status", "updated_at"])
+        if agency_services.current().confirm_mode == ConfirmMode.AUTOMATIC:
+            registrant = confirm_registration(registrant)
+        else:
+            outreach.queue_email(
+                to=registrant.email,
+                template="registration_received",
+                context={"name": registrant.name},
+                language=registrant.language,
+                registrant=registrant,
+            )
+    return registrant
+
+
+def confirm_registration(registrant: Registrant) -> Registrant:
+    """Make a verified registration active and send the program's confirmation email."""
+    with transaction.atomic():
+        registrant = Registrant.objects.select_for_update().get(pk=registrant.pk)
+        if registrant.status not in (
+            RegistrationStatus.PENDING_REVIEW,
+            RegistrationStatus.LAPSED,
+            RegistrationStatus.ACTIVE,
+        ):
+            raise ValueError(f"A registration that is {registrant.status} cannot be confirmed.")
+        registrant.status = RegistrationStatus.ACTIVE
+        registrant.confirmed_at = timezone.now()
+        registrant.save(update_fields=["status", "confirmed_at", "updated_at"])
+        sites = list(registrant.sites.all())
+        outreach.queue_email(
+            to=registrant.email,
+            template="registration_confirmed",
+            context={
+                "name": registrant.name,
+                "manage_url": settings.SITE_URL + reverse("registry:manage-request"),
+                "sites": [{"address_line": s.address_line} for s in sites],
+                "camera_count": Camera.objects.filter(site__registrant=registrant).count(),
+            },
+            language=registrant.language,
+            registrant=registrant,
+        )
+    return registrant
