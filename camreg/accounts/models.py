@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from camreg.tokens import Token
 
+from .roles import Role
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -60,8 +62,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def role_labels(self) -> list[str]:
-        from .roles import Role
-
         return [Role(r).label for r in self.roles if r in Role.values]
 
     def get_short_name(self) -> str:

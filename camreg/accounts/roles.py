@@ -7,7 +7,7 @@ the same matrix for people.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
 
@@ -81,10 +81,6 @@ def permissions_of(user) -> set[Permission]:
     return {p for p, roles in ROLE_PERMISSIONS.items() if held & roles}
 
 
-def roles_with(permission: Permission) -> Iterable[str]:
-    return sorted(ROLE_PERMISSIONS[permission])
-
-
 def is_verified(user) -> bool:
     """Signed in with the second factor too (django-otp's OTPMiddleware)."""
     verified = getattr(user, "is_verified", None)
@@ -110,7 +106,6 @@ def permission_required(permission: Permission) -> Callable:
             check(user, permission)
             return view(request, *args, **kwargs)
 
-        wrapped.required_permission = permission  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from camreg.accounts.roles import is_verified
+from camreg.web.http import rate_limited
 
 from . import services
 from .forms import CodeForm, EnrolForm, NewPasswordForm, PasswordResetRequestForm, SignInForm
@@ -208,8 +209,6 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         email = form.cleaned_data["email"]
-        from camreg.web.http import rate_limited
-
         limited = rate_limited(request, "staff-password-reset-ip", "20/h") or rate_limited(
             request, "staff-password-reset-email", "5/h", key=email.lower()
         )

@@ -15,7 +15,7 @@ from camreg.accounts.models import StaffToken
 from camreg.audit.models import Outcome
 from camreg.testing.audit import events, one_event
 from camreg.testing.mail import link_in_last_email
-from camreg.testing.staff import device_of, signed_in, totp_now
+from camreg.testing.staff import device_of, make_staff, signed_in, totp_now
 
 from .conftest import CODE, CONSOLE, SIGN_IN
 
@@ -99,8 +99,6 @@ def test_only_the_hash_of_the_token_is_stored(client, dana):
 
 
 def test_deactivated_and_invited_accounts_get_no_email(client, dana):
-    from camreg.testing.staff import make_staff
-
     dana.is_active = False
     dana.save()
     invited = make_staff("deputy", email="new.person@example.org", enrolled=False, password=None)

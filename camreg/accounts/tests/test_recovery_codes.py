@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from camreg.accounts import services
 from camreg.testing.audit import one_event
-from camreg.testing.staff import recovery_codes, sign_in
+from camreg.testing.staff import make_staff, recovery_codes, sign_in
 
 from .conftest import CONSOLE
 
@@ -55,8 +55,6 @@ def test_the_signed_in_person_is_told_how_many_codes_are_left(dana):
 
 
 def test_another_persons_code_does_not_work(dana):
-    from camreg.testing.staff import make_staff
-
     other = make_staff("supervisor", email="sam.supervisor@example.org")
     client = Client()
     assert sign_in(client, dana, code=recovery_codes(other)[0]).status_code == 400
