@@ -6,6 +6,7 @@ from zoneinfo import available_timezones
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from camreg.geo.states import parse_codes
@@ -190,6 +191,11 @@ class Agency(models.Model):
             return parse_codes(self.states)
         except ValueError:
             return ()
+
+    @property
+    def local_name(self) -> str:
+        """The name in the language now active (pages and emails render in the reader's)."""
+        return self.name_in(get_language() or "en")
 
     def name_in(self, language: str) -> str:
         """The agency's name in a language ("es": the Spanish name when there is one)."""

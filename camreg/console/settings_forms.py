@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from camreg.agency import services
 from camreg.agency.models import Agency, ConfirmMode
+from camreg.geo.states import parse_codes
 from camreg.outreach import email_texts
 from camreg.web.forms import UswdsFormMixin
 
@@ -32,6 +33,7 @@ class ProfileForm(UswdsFormMixin, forms.ModelForm):
         fields = services.PROFILE_FIELDS
         labels = {
             "name": "Agency name",
+            "name_es": "Agency name in Spanish",
             "short_name": "Short name",
             "program_name": "Program name",
             "contact_email": "Program contact email",
@@ -40,6 +42,7 @@ class ProfileForm(UswdsFormMixin, forms.ModelForm):
             "address": "Postal address",
             "time_zone": "Time zone",
             "jurisdiction_name": "Name of the jurisdiction",
+            "states": "State",
         }
         help_texts = {
             "short_name": "Shown in the page header, for example KCSO.",
@@ -60,6 +63,12 @@ class ProfileForm(UswdsFormMixin, forms.ModelForm):
         self.logo_data: tuple[bytes, str] | None = None
         if not (self.instance and self.instance.logo):
             del self.fields["remove_logo"]
+
+    def clean_states(self) -> str:
+        try:
+            return ",".join(parse_codes(self.cleaned_data["states"]))
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
 
     def clean_logo_file(self):
         uploaded = self.cleaned_data.get("logo_file")

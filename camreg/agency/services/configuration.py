@@ -14,6 +14,7 @@ from .agency import current, update
 
 PROFILE_FIELDS = (
     "name",
+    "name_es",
     "short_name",
     "program_name",
     "contact_email",
@@ -22,6 +23,7 @@ PROFILE_FIELDS = (
     "address",
     "time_zone",
     "jurisdiction_name",
+    "states",
 )
 LIMIT_FIELDS = (
     "case_number_pattern",

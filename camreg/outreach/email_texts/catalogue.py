@@ -12,6 +12,7 @@ from camreg.agency import services as agency_services
 
 COMMON_VARIABLES = (
     ("agency.name", "The agency's name"),
+    ("agency.local_name", "The agency's name in the email's language (Spanish name in Spanish)"),
     ("agency.short_name", "The agency's short name"),
     ("agency.program_name", "The program's name"),
     ("agency.contact_email", "The program's contact email address"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -65,6 +66,26 @@ def test_invalid_values_are_refused_and_change_nothing(coordinator):
     assert "Program contact email: Enter a valid email address." in body
     assert "Time zone: Select a valid choice." in body
     assert services.current().contact_email == "cameraregistry@kernsheriff.org"
+    assert not events("settings.agency_updated")
+
+
+def test_spanish_name_and_states_are_part_of_the_profile(coordinator, client):
+    response = coordinator.post(
+        URL, profile_post(name_es="Sheriff del Condado de Kern", states="ca, nv")
+    )
+    assert response.status_code == 302
+    agency = services.current()
+    assert agency.name_es == "Sheriff del Condado de Kern"
+    assert agency.states == "CA,NV"
+    assert one_event("settings.agency_updated").details["changed"] == ["name_es", "states"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    assert "Sheriff del Condado de Kern" in client.get("/").content.decode()
+
+
+def test_unknown_states_are_refused(coordinator):
+    response = coordinator.post(URL, profile_post(states="XX"))
+    assert response.status_code == 400
+    assert services.current().states == "CA"
     assert not events("settings.agency_updated")
 
 
