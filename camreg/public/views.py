@@ -121,4 +121,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # noqa: BLE001 - any failure means "not ok"
         status.update(status="error", database="error", detail=exc.__class__.__name__)
         return JsonResponse(status, status=503)
+    # A new installation is alive but answers "being set up" until setup_agency has run.
+    status["agency"] = "ok" if agency_services.current_or_none() else "missing"
     return JsonResponse(status)

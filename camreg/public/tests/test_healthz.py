@@ -6,7 +6,15 @@ from django.db import OperationalError, connection
 def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json()["database"] == "ok"
+    assert response.json() == {"status": "ok", "database": "ok", "agency": "ok"}
+
+
+@pytest.mark.django_db
+@pytest.mark.no_agency
+def test_healthz_says_when_setup_is_pending(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["agency"] == "missing"
 
 
 @pytest.mark.django_db
