@@ -5,10 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
+BIND ?= 127.0.0.1
 DEV := DJANGO_SETTINGS_MODULE=camreg.settings.development
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres setup setup-dev static chromium lint security audit-deps bench lock clean
+.PHONY: run dev-bind-check test test-postgres setup setup-dev static chromium lint security audit-deps bench lock clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,12 +33,19 @@ static:
 	$(PY) manage.py compile_translations
 	$(DEV) $(PY) manage.py collectstatic --noinput --verbosity 0
 
-run: setup
+# Development only: DEBUG, demo data, a known secret key. It answers on loopback only;
+# BIND=0.0.0.0 ALLOW_PUBLIC_BIND=1 make run exposes it anyway, with a warning
+# (deploy/dev_bind.py). Production runs each process under systemd (docs/operations.md).
+run: dev-bind-check setup
 	mkdir -p var
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py createcachetable
 	$(DEV) $(PY) manage.py load_demo
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(DEV) $(BIN)/honcho start --port $(PORT) --procfile Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(DEV) BIND="$(BIND)" ALLOW_PUBLIC_BIND="$(ALLOW_PUBLIC_BIND)" \
+	  $(BIN)/honcho start --port $(PORT) --procfile Procfile
+
+dev-bind-check:
+	@BIND="$(BIND)" ALLOW_PUBLIC_BIND="$(ALLOW_PUBLIC_BIND)" $(PYTHON) deploy/dev_bind.py
 
 # Browser tests drive Debian's chromium; install it when missing and allowed to.
 chromium:

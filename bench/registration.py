@@ -352,6 +352,7 @@ def base_env(database_url_: str, tmp: Path, static_root: Path, port: int, cache:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "camreg.settings.production",
         "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(64)),
+        "AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": f"http://{HOST}:{port}",
         "SECURE_SSL_REDIRECT": "false",

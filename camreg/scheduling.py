@@ -6,6 +6,9 @@ module imports nothing at load time, and a task that cannot be imported is
 logged and skipped instead of stopping the other jobs.
 
 To add a job, call `scheduling.register(Job(...))` in your app's `AppConfig.ready()`.
+
+`recover_stale_tasks()` (a job of its own, registered by camreg.web) puts tasks whose
+worker died back in the queue.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from django.utils.module_loading import import_string
-from django_tasks.base import Task
+from django_tasks.base import Task, TaskResultStatus
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +93,6 @@ def _already_waiting(task: Task) -> bool:
 
     if not isinstance(task.get_backend(), DatabaseBackend):
         return False
-    from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.filter(
@@ -137,3 +140,72 @@ class Scheduler:
         if not self.next_run:
             return float("inf")
         return max(0.0, min(self.next_run.values()) - self.clock())
+
+
+# Stale tasks -----------------------------------------------------------------------
+
+# exception_class_path of a task given up after TASK_MAX_ATTEMPTS dead workers.
+STALE_TASK_ERROR = "camreg.scheduling.WorkerDied"
+
+
+def recover_stale_tasks(*, now: datetime | None = None) -> dict[str, int]:
+    """Put tasks whose worker died back in the queue; return how many were requeued/failed.
+
+    django-tasks-db marks a task RUNNING when a worker claims it, and only that worker ever
+    finishes it: when the worker is killed (SIGKILL, out of memory, a reboot), the row stays
+    RUNNING for ever and the task never runs. A task RUNNING for longer than
+    TASK_STALE_AFTER seconds is made READY again, for any worker to run. One that has been
+    claimed TASK_MAX_ATTEMPTS times already (every claim adds a worker id) is marked FAILED
+    instead: a task that kills its worker must not kill every worker in turn.
+
+    TASK_STALE_AFTER must be longer than any task runs, or a slow task would run twice at
+    once. 0 switches the recovery off.
+    """
+    from django.conf import settings
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    counts = {"requeued": 0, "failed": 0}
+    stale_after = settings.TASK_STALE_AFTER
+    if stale_after <= 0:
+        return counts
+    now = now or timezone.now()
+    stale = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=now - timedelta(seconds=stale_after)
+    ).only("pk", "task_path", "started_at", "worker_ids")
+    for result in stale:
+        # The row as we saw it: a worker that claimed it again meanwhile keeps it.
+        same = DBTaskResult.objects.filter(
+            pk=result.pk, status=TaskResultStatus.RUNNING, started_at=result.started_at
+        )
+        attempts = len(result.worker_ids)
+        if attempts >= settings.TASK_MAX_ATTEMPTS:
+            changed = same.update(
+                status=TaskResultStatus.FAILED,
+                finished_at=now,
+                return_value=None,
+                exception_class_path=STALE_TASK_ERROR,
+                traceback=(
+                    f"The worker running this task stopped without finishing it, "
+                    f"{attempts} times (TASK_MAX_ATTEMPTS); not run again.\n"
+                ),
+            )
+            if changed:
+                counts["failed"] += 1
+                logger.error(
+                    "Task %s (%s): its worker died %d times; marked failed",
+                    result.pk,
+                    result.task_path,
+                    attempts,
+                )
+        elif same.update(status=TaskResultStatus.READY):
+            counts["requeued"] += 1
+            logger.warning(
+                "Task %s (%s): running since %s, its worker is gone; requeued (attempt %d of %d)",
+                result.pk,
+                result.task_path,
+                result.started_at.isoformat(),
+                attempts + 1,
+                settings.TASK_MAX_ATTEMPTS,
+            )
+    return counts

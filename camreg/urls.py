@@ -19,5 +19,11 @@ urlpatterns = [
     path("footage/", include("camreg.footage.public_urls")),
 ]
 
+# Error pages in the site's layout and the visitor's language; JSON under /api/.
+handler400 = "camreg.web.errors.bad_request"
+handler403 = "camreg.web.errors.permission_denied"
+handler404 = "camreg.web.errors.page_not_found"
+handler500 = "camreg.web.errors.server_error"
+
 if settings.DEBUG and settings.DEMO_MODE:
     urlpatterns += [path("dev/", include("camreg.outreach.dev_urls"))]

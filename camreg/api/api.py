@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI, Path, Query, Status
@@ -23,6 +23,7 @@ from camreg.canvass.limits import PURPOSE_STATEMENT
 from camreg.canvass.models import Case
 from camreg.footage import services as footage
 from camreg.footage.models import FootageRequest
+from camreg.web.errors import JSON_ERRORS
 
 from . import schemas
 from .auth import token_auth
@@ -91,7 +92,6 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 
-UNAUTHORIZED = {401: schemas.Error}
 COMMON = {401: schemas.Error, 403: schemas.Error, 422: schemas.InvalidRequest}
 
 
@@ -184,6 +184,14 @@ def http_error(request, exc):
         status, "http_error"
     )
     return _error(request, status, code, str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_large(request, exc):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE (or read past MAX_REQUEST_BODY): 413, the code
+    the body-limit middleware answers too when Content-Length alone says so."""
+    code, message = JSON_ERRORS[413]
+    return _error(request, 413, code, message)
 
 
 @api.exception_handler(Exception)

@@ -24,7 +24,6 @@ class TokenAuth(HttpBearer):
         user = found.user
         user.is_verified = lambda: True
         request.user = user
-        request.api_token = found  # type: ignore[attr-defined]
         return user
 
 

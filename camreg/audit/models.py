@@ -16,13 +16,25 @@ class Outcome(models.TextChoices):
     DENIED = "denied", "Denied"
 
 
+class Scheme(models.IntegerChoices):
+    """How a row's hash was made (decision 0017)."""
+
+    # Plain SHA-256: rows written before the audit key existed; sealed by the first keyed row.
+    SHA256 = 1, "SHA-256 (unkeyed, before the audit key)"
+    # HMAC-SHA256 under the audit key (AUDIT_HMAC_KEY), named by `key_id`.
+    HMAC_SHA256 = 2, "HMAC-SHA256 (audit key)"
+
+
 class AuditEvent(models.Model):
     """Who did what to what, when, from where and why.
 
-    Rows are only ever inserted (audit.services.record). Each stores the hash of its own
-    content and of the previous row, so a changed or removed row breaks the chain
-    (`manage.py verify_audit_chain`); on PostgreSQL a trigger refuses UPDATE and DELETE.
-    Personal data of registrants is never copied here: targets are named by type and id.
+    Rows are only ever inserted (audit.services.record). Each stores a keyed hash
+    (HMAC-SHA256 under AUDIT_HMAC_KEY, which never lives in the database) of its own
+    content and of the previous row's hash, so a changed, removed or re-chained row breaks
+    the chain; signed checkpoints written outside the database catch removed newest rows
+    (`manage.py verify_audit_chain`). A trigger refuses UPDATE and DELETE (PostgreSQL and
+    SQLite). Personal data of registrants is never copied here: targets are named by type
+    and id.
     """
 
     at = models.DateTimeField(db_index=True)
@@ -40,6 +52,9 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    scheme = models.PositiveSmallIntegerField(choices=Scheme.choices)
+    # Fingerprint of the audit key that made `hash` (empty for unkeyed SHA-256 rows).
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["pk"]

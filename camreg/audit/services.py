@@ -1,18 +1,30 @@
-"""Recording and verifying audit events: the only way anything writes to the audit log."""
+"""Recording and verifying audit events: the only way anything writes to the audit log.
+
+Every row is chained with HMAC-SHA256 under the audit key (`chain`, decision 0017); signed
+checkpoints outside the database (`checkpoints`) let verification notice removed newest rows.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
+import logging
+from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import ActorType, AuditEvent, Outcome
+from . import chain, checkpoints
+from .chain import GENESIS
+from .checkpoints import Checkpoint
+from .models import ActorType, AuditEvent, Outcome, Scheme
 
-GENESIS = "0" * 64
+logger = logging.getLogger(__name__)
+
+__all__ = ["GENESIS", "BrokenLink", "Verification", "record", "verify", "verify_chain"]
 # Serialises appends on PostgreSQL (SQLite serialises writers already).
 _ADVISORY_LOCK_KEY = 0x4341_4D52  # "CAMR"
 
@@ -38,36 +50,6 @@ def _actor_fields(actor, request) -> dict:
         "actor_label": f"{actor.full_name} <{actor.email}>",
         "role": ",".join(sorted(getattr(actor, "roles", []) or [])),
     }
-
-
-def _content(event: AuditEvent) -> str:
-    """The canonical text a row's hash covers."""
-    return json.dumps(
-        {
-            "at": event.at.isoformat(),
-            "actor_type": event.actor_type,
-            "actor_id": event.actor_id,
-            "actor_label": event.actor_label,
-            "role": event.role,
-            "ip_address": event.ip_address,
-            "action": event.action,
-            "target_type": event.target_type,
-            "target_id": event.target_id,
-            "case_number": event.case_number,
-            "reason": event.reason,
-            "outcome": event.outcome,
-            "details": event.details,
-            "prev_hash": event.prev_hash,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        default=str,
-    )
-
-
-def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(_content(event).encode()).hexdigest()
 
 
 def record(
@@ -107,44 +89,371 @@ def record(
         outcome=outcome,
         details=json.loads(json.dumps(details or {}, default=str)),
     )
+    key = chain.current_key()  # no key, no audit log: refuse before changing anything
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
         last = AuditEvent.objects.order_by("-pk").values_list("hash", flat=True).first()
         event.prev_hash = last or GENESIS
-        event.hash = compute_hash(event)
+        event.scheme = Scheme.HMAC_SHA256
+        event.key_id = key.key_id
+        event.hash = chain.hmac_hash(event, key)
         event.save(force_insert=True)
     return event
 
 
+# Verifying ----------------------------------------------------------------------------
+
+
 @dataclass
 class BrokenLink:
+    """The first event (by id) where the log is not what it should be, and what is wrong."""
+
     event_id: int
     problem: str
 
 
-def verify_chain(batch_size: int = 2000) -> tuple[int, BrokenLink | None]:
-    """Walk the whole log; return (rows checked, the first broken link or None)."""
-    previous = GENESIS
-    checked = 0
-    for event in _iterate(batch_size):
-        if event.prev_hash != previous:
-            return checked, BrokenLink(
-                event.pk, "its link to the previous row does not match (a row was removed)"
+@dataclass
+class Verification:
+    checked: int = 0  # events that verify, oldest first, before the first problem
+    problems: list[BrokenLink] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unkeyed: int = 0  # plain SHA-256 events from before the audit key, sealed after them
+    key_ids: list[str] = field(default_factory=list)  # the keys the checked events were made with
+    last_event_id: int | None = None
+    checkpoint_source: str = ""  # file read, "" when none
+    checkpoints_checked: int = 0  # checkpoints compared with the log
+    latest_checkpoint: Checkpoint | None = None
+    uncovered: int = 0  # events newer than the latest checkpoint (not yet protected by one)
+
+    @property
+    def broken(self) -> BrokenLink | None:
+        return self.problems[0] if self.problems else None
+
+
+class _ChainWalk:
+    """Checks rows one by one, oldest first, as verification and sealing read them."""
+
+    def __init__(self) -> None:
+        ring = chain.keyring()
+        self.keys = {key.key_id: (rank, key) for rank, key in enumerate(ring)}
+        self.previous = GENESIS
+        self.rank = -1
+        self.keyed_seen = False
+        self.unsealed: list[int] = []  # unkeyed events no keyed event has followed yet
+        self.unsealed_from_checked = 0
+        self.checked = 0
+        self.unkeyed = 0
+        self.key_ids: list[str] = []
+
+    def feed(self, event) -> str | None:
+        """What is wrong with `event` after the rows fed before it, or None."""
+        if event.prev_hash != self.previous:
+            return (
+                "its link to the previous event does not match: an event before it was "
+                "removed, or it was moved"
             )
-        if compute_hash(event) != event.hash:
-            return checked, BrokenLink(event.pk, "its content does not match its hash (changed)")
-        previous = event.hash
-        checked += 1
-    return checked, None
+        if event.scheme == Scheme.SHA256:
+            if self.keyed_seen:
+                return (
+                    "it carries a plain SHA-256 hash after events made with the audit key: "
+                    "it was written or rewritten without the key"
+                )
+            if not chain.same(chain.sha256_hash(event), event.hash):
+                return "its content does not match its hash (changed)"
+            if not self.unsealed:
+                self.unsealed_from_checked = self.checked
+            self.unsealed.append(event.pk)
+            self.unkeyed += 1
+        elif event.scheme == Scheme.HMAC_SHA256:
+            known = self.keys.get(event.key_id)
+            if known is None:
+                return (
+                    f"it was made with audit key {event.key_id or '(none)'}, which is not "
+                    "configured (AUDIT_HMAC_KEY, AUDIT_HMAC_RETIRED_KEYS): it cannot be "
+                    "verified, or it was forged"
+                )
+            rank, key = known
+            if rank < self.rank:
+                return (
+                    f"it was made with the retired audit key {event.key_id} after events made "
+                    "with a newer key: forged with an old key"
+                )
+            if not chain.same(chain.hmac_hash(event, key), event.hash):
+                return (
+                    "its content does not match its keyed hash (changed, or re-chained "
+                    "without the audit key)"
+                )
+            self.rank, self.keyed_seen = rank, True
+            self.unsealed = []  # a valid keyed hash over the previous hash seals all before it
+            if event.key_id not in self.key_ids:
+                self.key_ids.append(event.key_id)
+        else:
+            return f"it names an unknown hash scheme ({event.scheme})"
+        self.previous = event.hash
+        self.checked += 1
+        return None
+
+    def finish(self) -> BrokenLink | None:
+        """Unkeyed events at the end, with no keyed event after them, prove nothing."""
+        if not self.unsealed:
+            return None
+        return BrokenLink(
+            self.unsealed[0],
+            f"it and the {len(self.unsealed) - 1} event(s) after it carry plain SHA-256 hashes "
+            "(which anyone can recompute) and no event made with the audit key follows "
+            "them: the log was rewritten without the key, or the key-change marker and "
+            "everything after it were removed",
+        )
 
 
-def _iterate(batch_size: int) -> Iterator[AuditEvent]:
+def verify(
+    *,
+    checkpoint_file: str | None = None,
+    checkpoint_lines: int | None = None,
+    batch_size: int = 2000,
+) -> Verification:
+    """Walk the whole log and compare it with the signed checkpoints.
+
+    `checkpoint_file` defaults to AUDIT_CHECKPOINT_FILE ("" reads none); `checkpoint_lines`
+    limits the comparison to the newest lines of it (None: every checkpoint). Stops at the
+    first broken link; forged checkpoint lines are problems too.
+    """
+    result = Verification()
+    if checkpoint_file is None:
+        checkpoint_file = settings.AUDIT_CHECKPOINT_FILE
+    readout = checkpoints.Readout()
+    if checkpoint_file:
+        result.checkpoint_source = str(checkpoint_file)
+        readout = checkpoints.read(checkpoint_file, last=checkpoint_lines)
+    pending = deque(c for c in checkpoints.ordered(readout.checkpoints) if c.head_id is not None)
+    result.latest_checkpoint = max(readout.checkpoints, key=lambda c: c.at, default=None)
+
+    walk = _ChainWalk()
+    broken: BrokenLink | None = None
+    for event in _iterate(batch_size):
+        if pending and pending[0].head_id < event.pk:  # type: ignore[operator]
+            gone = pending.popleft()
+            broken = BrokenLink(
+                gone.head_id,  # type: ignore[arg-type]
+                f"it is missing: {gone.describe()} recorded it as the newest of "
+                f"{gone.rows} event(s), with hash {gone.head_hash[:16]}…",
+            )
+        if broken is None and (problem := walk.feed(event)) is not None:
+            broken = BrokenLink(event.pk, problem)
+        if broken is None and pending and pending[0].head_id == event.pk:
+            broken = _compare(pending.popleft(), event, walk.checked)
+            if broken is None:
+                result.checkpoints_checked += 1
+            else:
+                walk.checked -= 1  # this event is the broken one
+        if broken is not None:
+            break
+        result.last_event_id = event.pk
+    else:
+        if pending:
+            cut = pending[-1]
+            broken = BrokenLink(
+                cut.head_id,  # type: ignore[arg-type]
+                f"it is missing: {cut.describe()} recorded {cut.rows} event(s) up to event "
+                f"{cut.head_id}, but the log now ends at event {result.last_event_id or '-'} "
+                f"after {walk.checked} event(s): the newest events were removed (at least "
+                f"{cut.rows - walk.checked})",
+            )
+        else:
+            broken = walk.finish()
+            if broken is not None:
+                walk.checked = walk.unsealed_from_checked
+    result.checked, result.unkeyed, result.key_ids = walk.checked, walk.unkeyed, walk.key_ids
+    if broken is not None:
+        result.problems.append(broken)
+    for forged, problem in readout.forged:
+        result.problems.append(
+            BrokenLink(forged.head_id or 0, f"{forged.describe()} naming it: {problem}")
+        )
+    _checkpoint_warnings(result, readout, checkpoint_file)
+    return result
+
+
+def _compare(checkpoint: Checkpoint, event: AuditEvent, counted: int) -> BrokenLink | None:
+    if not chain.same(checkpoint.head_hash, event.hash):
+        return BrokenLink(
+            event.pk,
+            f"its hash differs from the one {checkpoint.describe()} recorded for it "
+            f"({checkpoint.head_hash[:16]}…): the event was rewritten",
+        )
+    if checkpoint.rows != counted:
+        return BrokenLink(
+            event.pk,
+            f"{checkpoint.describe()} counted {checkpoint.rows} event(s) up to it, the log now "
+            f"holds {counted}: events before it were removed or added",
+        )
+    return None
+
+
+def _checkpoint_warnings(result: Verification, readout, checkpoint_file: str) -> None:
+    latest = result.latest_checkpoint
+    has_events = result.last_event_id is not None or result.problems
+    if not checkpoint_file:
+        if not settings.AUDIT_CHECKPOINT_SYSLOG:
+            result.warnings.append(
+                "Checkpoints are off (AUDIT_CHECKPOINT_FILE and AUDIT_CHECKPOINT_SYSLOG are "
+                "empty): removing the newest events cannot be detected."
+            )
+        return
+    if readout.unreadable:
+        result.warnings.append(
+            f"{len(readout.unreadable)} line(s) mention a checkpoint but cannot be read "
+            f"(first: {readout.unreadable[0]})."
+        )
+    if latest is None:
+        if has_events:
+            where = "does not exist" if readout.missing else "holds no checkpoint"
+            result.warnings.append(
+                f"{checkpoint_file} {where}: removing the newest events cannot be detected "
+                "until the scheduler writes a checkpoint (or `manage.py write_audit_checkpoint`)."
+            )
+        return
+    result.uncovered = AuditEvent.objects.filter(pk__gt=latest.head_id or 0).count()
+    minutes = settings.AUDIT_CHECKPOINT_MINUTES
+    if minutes > 0:
+        age = timezone.now() - latest.written_at
+        if age > timedelta(minutes=2 * minutes + 1):
+            result.warnings.append(
+                f"The newest checkpoint is from {latest.at}, {int(age.total_seconds() // 60)} "
+                f"minutes ago (one is due every {minutes}): is the scheduler running, or was "
+                f"{checkpoint_file} replaced by an older copy?"
+            )
+
+
+def verify_chain(batch_size: int = 2000) -> tuple[int, BrokenLink | None]:
+    """Quick check for the console: (events that verify, the first problem or None).
+
+    Compares the chain with the newest checkpoints only; `verify_audit_chain` reads them all.
+    """
+    result = verify(checkpoint_lines=checkpoints.RECENT, batch_size=batch_size)
+    return result.checked, result.broken
+
+
+def _iterate(batch_size: int, model=AuditEvent) -> Iterator[AuditEvent]:
     last_pk = 0
     while True:
-        batch = list(AuditEvent.objects.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+        batch = list(model.objects.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
         if not batch:
             return
         yield from batch
         last_pk = batch[-1].pk
+
+
+# Checkpoints ---------------------------------------------------------------------------
+
+
+def write_checkpoint(*, now: datetime | None = None) -> Checkpoint | None:
+    """Sign the log's current state and write it outside the database (the scheduled job).
+
+    Before appending to the file, the previous checkpoint's event must still be there,
+    unchanged and with as many events before it; if not, that is logged as critical and
+    recorded in the log (`audit.checkpoint_mismatch`), and the new checkpoint is written
+    anyway (the old one stays in the file for `verify_audit_chain`).
+    """
+    file, address = settings.AUDIT_CHECKPOINT_FILE, settings.AUDIT_CHECKPOINT_SYSLOG
+    if not file and not address:
+        logger.warning("Audit checkpoints are off (AUDIT_CHECKPOINT_FILE, AUDIT_CHECKPOINT_SYSLOG)")
+        return None
+    head = AuditEvent.objects.order_by("-pk").values_list("pk", "hash").first()
+    rows = AuditEvent.objects.filter(pk__lte=head[0]).count() if head else 0
+    made = checkpoints.make(
+        rows=rows,
+        head_id=head[0] if head else None,
+        head_hash=head[1] if head else GENESIS,
+        at=now or timezone.now(),
+    )
+    if file:
+        previous = checkpoints.latest(file)
+        mismatch = _since(previous) if previous is not None else None
+        if mismatch is not None:
+            logger.critical("Audit log changed since the last checkpoint: %s", mismatch)
+            record(
+                "audit.checkpoint_mismatch",
+                outcome=Outcome.FAILURE,
+                details={"problem": mismatch, "checkpoint": previous.fields()},  # type: ignore[union-attr]
+            )
+        checkpoints.append_to_file(file, made)
+    if address:
+        try:
+            checkpoints.send_to_syslog(address, made)
+        except (OSError, ValueError):
+            if not file:
+                raise
+            logger.exception("Could not send the audit checkpoint to syslog at %s", address)
+    return made
+
+
+def _since(previous: Checkpoint) -> str | None:
+    """What differs between the log now and `previous`, or None."""
+    if previous.head_id is None:
+        return None
+    found = AuditEvent.objects.filter(pk=previous.head_id).values_list("hash", flat=True).first()
+    if found is None:
+        return f"event {previous.head_id} is missing; {previous.describe()} recorded it"
+    if not chain.same(found, previous.head_hash):
+        return f"event {previous.head_id} differs from {previous.describe()}"
+    counted = AuditEvent.objects.filter(pk__lte=previous.head_id).count()
+    if counted != previous.rows:
+        return (
+            f"{counted} event(s) up to event {previous.head_id}, {previous.describe()} "
+            f"counted {previous.rows}"
+        )
+    return None
+
+
+# Sealing the unkeyed events of an older installation ----------------------------------
+
+KEY_CHANGE_ACTION = "audit.chain_keyed"
+
+
+def seal_unkeyed_events(model=AuditEvent):
+    """Append the key-change marker after events chained with plain SHA-256 (migration 0004).
+
+    Its keyed hash covers the hash of the last unkeyed event, so from now on the unkeyed
+    events cannot be rewritten and re-chained without the audit key either. Its details say
+    how many there were and whether their chain verified when they were sealed. `model` is
+    the migration's historical model. Returns the marker, or None when there is nothing to
+    seal (a new installation, or already sealed).
+    """
+    last = model.objects.order_by("-pk").first()
+    if last is None or last.scheme != Scheme.SHA256:
+        return None
+    key = chain.current_key()
+    walk = _ChainWalk()
+    broken: BrokenLink | None = None
+    for event in _iterate(2000, model):
+        problem = walk.feed(event)
+        if problem is not None:
+            broken = BrokenLink(event.pk, problem)
+            break
+    marker = model(
+        at=timezone.now(),
+        actor_type=ActorType.SYSTEM,
+        action=KEY_CHANGE_ACTION,
+        reason=(
+            "From here on every event is chained with HMAC-SHA256 under the audit key; the "
+            "events before this one keep their plain SHA-256 hashes, sealed by this event."
+        ),
+        details={
+            "unkeyed_events": model.objects.filter(scheme=Scheme.SHA256).count(),
+            "last_unkeyed_event_id": last.pk,
+            "last_unkeyed_hash": last.hash,
+            "unkeyed_chain_intact": broken is None,
+            "broken_event_id": broken.event_id if broken else None,
+            "problem": broken.problem if broken else "",
+            "key_id": key.key_id,
+        },
+        prev_hash=last.hash,
+        scheme=Scheme.HMAC_SHA256,
+        key_id=key.key_id,
+    )
+    marker.hash = chain.hmac_hash(marker, key)
+    marker.save(force_insert=True)
+    return marker

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from camreg.web.forms import HoneypotField, UswdsFormMixin
@@ -273,10 +274,17 @@ class CameraForm(UswdsFormMixin, forms.Form):
     photo = forms.FileField(
         label=_("Photo of what the camera sees"),
         required=False,
-        help_text=_("JPEG, PNG or WebP, up to 10 MB. Location data in the photo is removed."),
+        help_text=_(
+            "JPEG, PNG or WebP, up to 10 MB and 12 megapixels. "
+            "Location data in the photo is removed."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     remove_photo = forms.BooleanField(label=_("Remove the current photo"), required=False)
+
+    # Set by RegistrationForm before validation when the request breaks a rule about photos
+    # (one per camera, PHOTO_MAX_PER_REQUEST in all): the photo field's error.
+    photo_refused = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -286,6 +294,15 @@ class CameraForm(UswdsFormMixin, forms.Form):
         self.fields["photo"].widget = forms.FileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp", "class": "usa-file-input"}
         )
+
+    def clean_photo(self):
+        """Refuse a photo from its size and header alone; it is decoded in prepare_sites."""
+        upload = self.cleaned_data.get("photo")
+        if self.photo_refused:
+            raise ValidationError(self.photo_refused)
+        if upload:
+            photos.check(upload)
+        return upload
 
 
 class TermsAcceptanceForm(UswdsFormMixin, forms.Form):
@@ -465,8 +482,41 @@ class RegistrationForm:
         self.honeypot_filled = bool(
             self.honeypot.is_valid() and self.honeypot.cleaned_data.get("website")
         )
+        self._refuse_extra_photos()
         valid = all([form.is_valid() for form in self._all_forms()])
         return valid and not any(block.location_error for block in self.sites)
+
+    def _refuse_extra_photos(self) -> None:
+        """At most one photo per camera and PHOTO_MAX_PER_REQUEST in the request, decided from
+        the request's list of files before any of them is opened. A request with more photos
+        than cameras has a camera with two, or a file for no camera: both are refused."""
+        if not self.files:
+            return
+        cameras = [camera for block in self.sites for camera in block.cameras]
+        by_field = {camera.add_prefix("photo"): camera for camera in cameras}
+        getlist = getattr(self.files, "getlist", lambda name: [self.files[name]])
+        one_each = gettext("Choose one photo for each camera.")
+        with_photo = []
+        for name in self.files:
+            camera = by_field.get(name)
+            if camera is None:  # a file no camera asked for
+                cameras[0].photo_refused = one_each
+            elif len(getlist(name)) > 1:
+                camera.photo_refused = one_each
+            else:
+                with_photo.append(camera)
+        limit = settings.PHOTO_MAX_PER_REQUEST
+        if sum(len(getlist(name)) for name in self.files) > limit:
+            too_many = ngettext(
+                "You can add %(count)s photo each time you save. "
+                "Add this photo after saving the others.",
+                "You can add up to %(count)s photos each time you save. "
+                "Add this photo after saving the others.",
+                limit,
+            ) % {"count": limit}
+            # The photos after the first `limit` (any excess beyond them is already refused).
+            for camera in [camera for camera in cameras if camera in with_photo][limit:]:
+                camera.photo_refused = too_many
 
     def error_summary(self) -> list[tuple[str, str, str]]:
         if not self.is_bound or self.is_structure_change:
@@ -489,10 +539,13 @@ class RegistrationForm:
         """Locate every site and re-encode every photo, after is_valid().
 
         The site payloads for the registry services, or None when a place cannot be located
-        or a photo is not an image; the problem is then on the field it concerns.
+        or a photo is not an image; the problem is then on the field it concerns. Photos
+        are decoded only once every place is located (nothing is saved otherwise), all
+        together within one time budget (registry.photos.reencode_many).
         """
         payloads = self.site_payloads()
         ok = True
+        with_photo = []
         for block, site in zip(self.sites, payloads, strict=True):
             try:
                 lat, lon, source = services.locate_site(site)
@@ -506,11 +559,16 @@ class RegistrationForm:
                 upload = camera.pop("photo", None)
                 camera["photo_jpeg"] = None
                 if upload:
-                    try:
-                        camera["photo_jpeg"] = photos.reencode(upload)
-                    except ValidationError as exc:
-                        camera_form.add_error("photo", exc.messages[0])
-                        ok = False
+                    with_photo.append((camera_form, camera, upload))
+        if not ok:
+            return None
+        results = photos.reencode_many([upload for _form, _camera, upload in with_photo])
+        for (camera_form, camera, _upload), result in zip(with_photo, results, strict=True):
+            if isinstance(result, ValidationError):
+                camera_form.add_error("photo", result.messages[0])
+                ok = False
+            else:
+                camera["photo_jpeg"] = result
         return payloads if ok else None
 
     @staticmethod
@@ -546,9 +604,6 @@ class RegistrationForm:
                 }
             )
         return {"contact": contact, "sites": sites or [{"cameras": [{}]}]}
-
-    def add_site_error(self, index: int, field_name: str, message: str) -> None:
-        self.sites[index].form.add_error(field_name, message)
 
 
 class ManageRequestForm(UswdsFormMixin, forms.Form):

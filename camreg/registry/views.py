@@ -17,7 +17,7 @@ from camreg.web.http import client_ip, rate_limited
 
 from . import portal as portal_session
 from . import services
-from .forms import LeaveForm, ManageRequestForm, MovedForm, RegistrationForm
+from .forms import LeaveForm, ManageRequestForm, MovedForm, RegistrationForm, TermsAcceptanceForm
 from .models import Camera, Registrant, RegistrationStatus
 from .validators import format_phone
 
@@ -215,9 +215,12 @@ def portal_edit(request: HttpRequest) -> HttpResponse:
     registrant = _portal_registrant(request)
     if registrant is None:
         return redirect("registry:manage-request")
+    limited = False
     if request.method == "POST":
         form = RegistrationForm(request.POST, request.FILES, with_terms=False)
-        if form.is_valid() and not form.honeypot_filled:
+        if not form.is_structure_change and _portal_save_limited(request, registrant):
+            limited = True
+        elif form.is_valid() and not form.honeypot_filled:
             sites = form.prepare_sites()
             if sites is not None:
                 services.update_registration(registrant, form.contact.cleaned_data, sites)
@@ -235,8 +238,24 @@ def portal_edit(request: HttpRequest) -> HttpResponse:
             camera_form.photo_url = reverse("registry:portal-photo", args=[camera_id])
     context = _register_context(request, form)
     context["registrant"] = registrant
+    if limited:
+        context["rate_limited"] = True
+        return render(request, "registry/register.html", context, status=429)
     status = 400 if context["errors"] else 200
     return render(request, "registry/register.html", context, status=status)
+
+
+def _portal_save_limited(request: HttpRequest, registrant: Registrant) -> bool:
+    """Count one save of the portal's edit form, per registrant and per client IP, and say
+    whether either limit is exceeded (a save may carry photos to decode)."""
+    per_registrant = rate_limited(
+        request,
+        "portal-save-registrant",
+        settings.RATE_LIMIT_PORTAL_SAVE_PER_REGISTRANT,
+        key=f"registrant-{registrant.pk}",
+    )
+    per_ip = rate_limited(request, "portal-save-ip", settings.RATE_LIMIT_PORTAL_SAVE_PER_IP)
+    return per_registrant or per_ip
 
 
 @never_cache
@@ -245,8 +264,6 @@ def portal_terms(request: HttpRequest) -> HttpResponse:
     registrant = _portal_registrant(request)
     if registrant is None:
         return redirect("registry:manage-request")
-    from .forms import TermsAcceptanceForm
-
     form = TermsAcceptanceForm(_posted(request), prefix="terms")
     if request.method == "POST" and form.is_valid():
         services.accept_terms(registrant, _client(request))

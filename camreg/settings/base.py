@@ -61,10 +61,16 @@ MIDDLEWARE = [
     "camreg.web.middleware.RequestCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files keep their own headers): no-store on everything else
+    # that is not marked public (decision 0018).
+    "camreg.web.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "camreg.web.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads a POSTed form): a body over
+    # MAX_REQUEST_BODY is refused with 413 from its Content-Length, or while it is read.
+    "camreg.web.middleware.RequestBodyLimitMiddleware",
     # Without an agency (a new installation), every page but /healthz says setup is pending.
     "camreg.agency.setup_pending.SetupPendingMiddleware",
     "camreg.agency.middleware.AgencyTimeZoneMiddleware",
@@ -216,11 +222,34 @@ if env.str("FILE_STORAGE", default="").startswith("storages.backends.s3"):
 # 0010): an uploaded file up to FILE_UPLOAD_MAX_MEMORY_SIZE stays in memory, a larger one
 # streams to a temporary file. DATA_UPLOAD_MAX_MEMORY_SIZE bounds the body without its
 # files. The field count is above Django's default (1000) because a registration may list
-# up to 10 places with up to 20 cameras each.
+# up to 10 places with up to 20 cameras each: about 20 fields a camera with every kind of
+# coverage ticked, and browsers send an empty photo input as a field too.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# Camera photos (registry.photos, decision 0016): at most PHOTO_MAX_PER_REQUEST photos each
+# time a form is saved, each up to PHOTO_MAX_BYTES and 12 megapixels (checked from the
+# header); one request's photos are decoded in a child process limited to
+# PHOTO_DECODE_MEMORY_MB of memory and PHOTO_DECODE_SECONDS (CPU and wall clock).
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+PHOTO_MAX_PER_REQUEST = env.int("PHOTO_MAX_PER_REQUEST", default=10)
+PHOTO_DECODE_SECONDS = env.int("PHOTO_DECODE_SECONDS", default=20)
+PHOTO_DECODE_MEMORY_MB = env.int("PHOTO_DECODE_MEMORY_MB", default=512)
+# Files in one request: the photos are the only files any form takes (an input left empty
+# is sent as a field, not a file). Each file of a large body is a temporary file held open
+# until the response, so this also bounds a request's open files.
+DATA_UPLOAD_MAX_NUMBER_FILES = PHOTO_MAX_PER_REQUEST
+# The largest request body accepted, checked from Content-Length before anything parses the
+# body, and while reading a body sent without one (camreg.web.middleware): a bit above the
+# largest legitimate request, a registration with its photos (at most PHOTO_MAX_PER_REQUEST,
+# each up to PHOTO_MAX_BYTES) and its fields. Larger answers 413.
+MAX_REQUEST_BODY = env.int(
+    "MAX_REQUEST_BODY",
+    default=PHOTO_MAX_PER_REQUEST * PHOTO_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024,
+)
+# Paths (prefixes) that need a larger body than MAX_REQUEST_BODY, with their own limit, such
+# as a future resumable-upload endpoint: {"/uploads/": 50 * 1024**3}. None today.
+MAX_REQUEST_BODY_BY_PATH: dict[str, int] = {}
 
 # Email: every message goes through the outbox and is delivered by the worker.
 email_config = env.email_url("EMAIL_URL", default="consolemail://")
@@ -243,6 +272,25 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A task still running this many seconds after a worker took it is taken for one whose
+# worker died, and put back in the queue (camreg.scheduling.recover_stale_tasks); 0: never.
+# Longer than any task runs. After TASK_MAX_ATTEMPTS workers died on it, it is marked failed.
+TASK_STALE_AFTER = env.int("TASK_STALE_AFTER", default=3600)
+TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=3)
+
+# The audit log (decision 0017, docs/operations.md "The audit log"). Its chain is HMAC-SHA256
+# under AUDIT_HMAC_KEY, which never lives in the database; development and test settings have
+# a fixed key, production refuses to start without one. Retired keys (oldest first) still
+# verify the events they made. Signed checkpoints go to an append-only file and/or syslog
+# ("/dev/log", "udp://host:514", "tcp://host:601") every AUDIT_CHECKPOINT_MINUTES (0: never).
+AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="")
+DEVELOPMENT_AUDIT_HMAC_KEY = "development-only-audit-key-not-secret-" + "x" * 26
+AUDIT_HMAC_RETIRED_KEYS = env.list("AUDIT_HMAC_RETIRED_KEYS", default=[])
+AUDIT_CHECKPOINT_FILE = env.str(
+    "AUDIT_CHECKPOINT_FILE", default=str(VAR_DIR / "audit-checkpoints.jsonl")
+)
+AUDIT_CHECKPOINT_SYSLOG = env.str("AUDIT_CHECKPOINT_SYSLOG", default="")
+AUDIT_CHECKPOINT_MINUTES = env.int("AUDIT_CHECKPOINT_MINUTES", default=5)
 
 # Registration and self-service.
 VERIFICATION_LINK_HOURS = env.int("VERIFICATION_LINK_HOURS", default=24)
@@ -254,6 +302,11 @@ PORTAL_SESSION_MINUTES = env.int("PORTAL_SESSION_MINUTES", default=60)
 RATE_LIMIT_REGISTER_PER_IP = env.str("RATE_LIMIT_REGISTER_PER_IP", default="20/h")
 RATE_LIMIT_MAGIC_LINK_PER_IP = env.str("RATE_LIMIT_MAGIC_LINK_PER_IP", default="20/h")
 RATE_LIMIT_MAGIC_LINK_PER_EMAIL = env.str("RATE_LIMIT_MAGIC_LINK_PER_EMAIL", default="5/h")
+# Saves of the portal's edit form (structure changes such as "add a camera" do not count).
+RATE_LIMIT_PORTAL_SAVE_PER_REGISTRANT = env.str(
+    "RATE_LIMIT_PORTAL_SAVE_PER_REGISTRANT", default="20/h"
+)
+RATE_LIMIT_PORTAL_SAVE_PER_IP = env.str("RATE_LIMIT_PORTAL_SAVE_PER_IP", default="40/h")
 # Proxies in front of the app: how many to trust in X-Forwarded-For (0: none).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
@@ -269,6 +322,9 @@ GEOCODERS = env.list("GEOCODERS", default=["camreg.geo.geocoders.AddressPointsGe
 
 # Demo mode: demo data, demo staff account and a banner on every page.
 DEMO_MODE = False
+
+# Error pages in the site's layout (camreg.web.errors; camreg/urls.py names the handlers).
+CSRF_FAILURE_VIEW = "camreg.web.errors.csrf_failure"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,20 +1,41 @@
 """Production: secure defaults on; nothing demo.
 
-Required: SECRET_KEY, ALLOWED_HOSTS, SITE_URL. See docs/configuration.md.
+Required: SECRET_KEY, AUDIT_HMAC_KEY, ALLOWED_HOSTS, SITE_URL. See docs/configuration.md.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import (
+    AUDIT_HMAC_KEY,
+    DEVELOPMENT_AUDIT_HMAC_KEY,
+    SECRET_KEY,
+    TRUSTED_PROXY_COUNT,
+    env,
+)
 
 DEBUG = False
 DEMO_MODE = False
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to at least 50 random characters.")
+# The audit log's key (decision 0017): its own secret, kept out of the database and backed up
+# apart from it.
+if len(AUDIT_HMAC_KEY) < 32:
+    raise ImproperlyConfigured(
+        "AUDIT_HMAC_KEY must be set to at least 32 random characters "
+        "(docs/operations.md, 'The audit key')."
+    )
+if AUDIT_HMAC_KEY in (SECRET_KEY, DEVELOPMENT_AUDIT_HMAC_KEY):
+    raise ImproperlyConfigured(
+        "AUDIT_HMAC_KEY must be a secret of its own (not SECRET_KEY, not the development key)."
+    )
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto says the request came over HTTPS only when a proxy we trust set it
+# (TRUSTED_PROXY_COUNT > 0; that proxy must replace any value the client sent). Without a
+# proxy, any client could send the header and pass for HTTPS.
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)

@@ -26,3 +26,7 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 MAP_TILE_URL = ""  # tests never reach the network
+AUDIT_HMAC_KEY = "test-only-audit-key-" + "k" * 40
+# Checkpoints only where a test asks for them (in its own temporary folder).
+AUDIT_CHECKPOINT_FILE = ""
+AUDIT_CHECKPOINT_SYSLOG = ""

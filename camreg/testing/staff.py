@@ -27,6 +27,12 @@ PASSWORD = "plain lantern orchard 42"  # noqa: S105 - every test staff member's
 _numbers = itertools.count(1)
 
 
+class StaffClient(Client):
+    """A test client signed in as a staff member, who is `user`."""
+
+    user: User
+
+
 def make_staff(
     *roles: str,
     email: str | None = None,
@@ -52,35 +58,37 @@ def make_staff(
 def verified(user: User, yes: bool = True) -> User:
     """Mark `user` as having passed the second factor, as django-otp's middleware does for each
     request, so that services can be called with it directly."""
-    user.is_verified = lambda: yes  # type: ignore[method-assign]
+    user.is_verified = lambda: yes
     return user
 
 
-def signed_in(user: User, client: Client | None = None) -> Client:
+def signed_in(user: User, client: StaffClient | None = None) -> StaffClient:
     """`client` (a new one by default) signed in as `user`, second factor done, as after
     entering a code; the user is `client.user`."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
         TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     )
-    client = client or Client()
+    client = client or StaffClient()
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
-    client.user = verified(user)  # type: ignore[attr-defined]
+    client.user = verified(user)
     return client
 
 
-def staff_client(*roles: str, email: str | None = None, full_name: str | None = None) -> Client:
+def staff_client(
+    *roles: str, email: str | None = None, full_name: str | None = None
+) -> StaffClient:
     """A test client signed in (second factor done) as a new staff member with `roles`; the
     member is `client.user`."""
     return signed_in(make_staff(*roles, email=email, full_name=full_name))
 
 
-def sign_in_browser(page, who: Client | User) -> User:
+def sign_in_browser(page, who: StaffClient | User) -> User:
     """Put a signed-in staff session in a browser page's context (see `new_page`). `who`: a
     client from `staff_client`/`signed_in`, or a staff member to sign in."""
-    client = who if isinstance(who, Client) else signed_in(who)
+    client = who if isinstance(who, StaffClient) else signed_in(who)
     page.context.add_cookies(
         [
             {
@@ -90,7 +98,7 @@ def sign_in_browser(page, who: Client | User) -> User:
             }
         ]
     )
-    return client.user  # type: ignore[attr-defined]
+    return client.user
 
 
 # The sign-in pages and the authenticator ---------------------------------------------------

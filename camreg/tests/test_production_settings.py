@@ -13,6 +13,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "camreg.settings.production",
         "SECRET_KEY": "k" * 20 + "-production-test-secret-" + "q7" * 20,
+        "AUDIT_HMAC_KEY": "production-test-audit-key-" + "a3" * 16,
         "ALLOWED_HOSTS": "registry.example.org",
         "SITE_URL": "https://registry.example.org",
         "CAMREG_VAR_DIR": env.pop("var_dir", str(ROOT / "var")),
@@ -46,3 +47,30 @@ def test_production_needs_a_real_secret_key():
     result = _manage("check", SECRET_KEY="short")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+IS_SECURE = (
+    "from django.test import RequestFactory; "
+    "print(RequestFactory().get('/', HTTP_X_FORWARDED_PROTO='https').is_secure())"
+)
+
+
+def _is_secure_with_forwarded_proto(proxies: str) -> str:
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        IS_SECURE,
+        TRUSTED_PROXY_COUNT=proxies,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_forwarded_proto_is_ignored_without_a_trusted_proxy():
+    """Without a proxy, any client could send X-Forwarded-Proto: https."""
+    assert _is_secure_with_forwarded_proto("0") == "False"
+
+
+def test_forwarded_proto_is_honoured_behind_a_trusted_proxy():
+    assert _is_secure_with_forwarded_proto("1") == "True"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,14 @@ _WIDGET_CLASSES = {
 }
 
 
-class UswdsFormMixin:
+if TYPE_CHECKING:
+    # What the mixin is mixed into, so that checkers know self.fields, self.errors, ...
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class UswdsFormMixin(_FormBase):
     """Adds USWDS classes and helpful, field-naming error messages.
 
     `show_errors` lets a form be re-rendered with the person's input (after "add a camera")
@@ -31,7 +40,7 @@ class UswdsFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
                 continue
@@ -47,16 +56,16 @@ class UswdsFormMixin:
             field.error_messages.setdefault("required", _("This field is required."))
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
+        super().full_clean()
         if not self.show_errors:
             return
-        for name in self.errors:  # type: ignore[attr-defined]
-            if name in self.fields:  # type: ignore[attr-defined]
-                bound = self[name]  # type: ignore[index]
-                attrs = self.fields[name].widget.attrs  # type: ignore[attr-defined]
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                attrs = self.fields[name].widget.attrs
                 attrs["aria-invalid"] = "true"
                 described = attrs.get("aria-describedby", "")
-                if self.fields[name].help_text and not described:  # type: ignore[attr-defined]
+                if self.fields[name].help_text and not described:
                     described = f"{bound.auto_id}_helptext"
                 error_id = f"{bound.auto_id}-error-1"
                 if error_id not in described:
@@ -65,12 +74,12 @@ class UswdsFormMixin:
     def error_summary(self) -> list[tuple[str, str, str]]:
         """(element id, field label, message) for every error, in field order."""
         items: list[tuple[str, str, str]] = []
-        if not self.show_errors or not self.is_bound:  # type: ignore[attr-defined]
+        if not self.show_errors or not self.is_bound:
             return items
-        for error in self.non_field_errors():  # type: ignore[attr-defined]
+        for error in self.non_field_errors():
             items.append(("", "", str(error)))
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
-            bound = self[name]  # type: ignore[index]
+        for name, field in self.fields.items():
+            bound = self[name]
             for error in bound.errors:
                 items.append((bound.id_for_label or bound.auto_id, str(field.label), str(error)))
         return items

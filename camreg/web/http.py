@@ -1,4 +1,4 @@
-"""Request helpers shared by every app: the client's address, rate limits."""
+"""Request helpers shared by every app: the client's address, rate limits, the language."""
 
 from __future__ import annotations
 
@@ -6,8 +6,37 @@ import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
+
+# The staff console and sign-in are in English; public pages follow the visitor's choice.
+STAFF_PREFIXES = ("/console/", "/staff/")
+# The REST API answers JSON, errors included.
+API_PREFIX = "/api/"
+
+
+def is_staff_path(path: str) -> bool:
+    return path.startswith(STAFF_PREFIXES)
+
+
+def visitor_language(request: HttpRequest) -> str:
+    """The language a page for this request is in, read from the request alone (the language
+    cookie, then Accept-Language; English on staff pages), without the database."""
+    if is_staff_path(request.path_info):
+        return "en"
+    return translation.get_language_from_request(request)
+
+
+def body_limit(path: str) -> int:
+    """The largest request body accepted at `path`: MAX_REQUEST_BODY, or the limit of the
+    longest prefix in MAX_REQUEST_BODY_BY_PATH that `path` starts with."""
+    limit = settings.MAX_REQUEST_BODY
+    longest = -1
+    for prefix, prefix_limit in settings.MAX_REQUEST_BODY_BY_PATH.items():
+        if path.startswith(prefix) and len(prefix) > longest:
+            limit, longest = prefix_limit, len(prefix)
+    return limit
 
 
 def client_ip(request: HttpRequest) -> str | None:

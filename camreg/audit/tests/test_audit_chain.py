@@ -3,8 +3,8 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
-from camreg.audit import services
-from camreg.audit.models import AuditEvent
+from camreg.audit import chain, services
+from camreg.audit.models import AuditEvent, Scheme
 
 pytestmark = pytest.mark.django_db
 
@@ -36,21 +36,21 @@ def test_record_fills_actor_ip_and_links(deputy):
 def test_intact_chain_verifies(deputy, capsys):
     _three_events(deputy)
     call_command("verify_audit_chain")
-    assert "3 event(s) checked" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "3 event(s) checked" in out
+    assert chain.current_key().key_id in out
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="the trigger refuses edits there")
-def test_edited_row_breaks_the_chain_and_is_named(deputy):
+def test_edited_row_breaks_the_chain_and_is_named(deputy, attacker):
     events = _three_events(deputy)
-    AuditEvent.objects.filter(pk=events[1].pk).update(target_id="43")
+    attacker.edit(events[1].pk, target_id="43")
     with pytest.raises(CommandError, match=f"broken at event {events[1].pk}.*changed"):
         call_command("verify_audit_chain")
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="the trigger refuses edits there")
-def test_deleted_row_breaks_the_chain_and_is_named(deputy):
+def test_deleted_row_breaks_the_chain_and_is_named(deputy, attacker):
     events = _three_events(deputy)
-    AuditEvent.objects.filter(pk=events[1].pk).delete()
+    attacker.delete(events[1].pk)
     with pytest.raises(CommandError, match=f"broken at event {events[2].pk}.*removed"):
         call_command("verify_audit_chain")
 
@@ -79,3 +79,11 @@ def test_postgresql_tampering_with_trigger_disabled_is_still_detected(deputy):
         cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
     with pytest.raises(CommandError, match=f"broken at event {events[0].pk}"):
         call_command("verify_audit_chain")
+
+
+def test_every_new_event_is_keyed(deputy):
+    for event in _three_events(deputy):
+        assert event.scheme == Scheme.HMAC_SHA256
+        assert event.key_id == chain.current_key().key_id
+        assert event.hash == chain.hmac_hash(event, chain.current_key())
+        assert event.hash != chain.sha256_hash(event)
