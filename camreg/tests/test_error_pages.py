@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -119,3 +120,14 @@ def test_500_on_a_staff_page_is_in_english(database_down):
     client = Client(raise_request_exception=False)
     page = assert_layout(client.get(reverse("accounts:sign-in"), **SPANISH), 500, "en")
     assert "Something went wrong" in page
+
+
+def test_too_many_files_says_how_many_photos_fit(client, settings):
+    # Django's parser refuses the body before any form runs: the 400 page says why.
+    files = {
+        f"photo-{n}": SimpleUploadedFile(f"{n}.jpg", b"x", content_type="image/jpeg")
+        for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)
+    }
+    response = client.post("/register/", files, **SPANISH)
+    page = assert_layout(response, 400, "es")
+    assert "adjunte como máximo 10 fotos" in page

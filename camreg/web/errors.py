@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils import translation
@@ -78,6 +78,10 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     reading a body without Content-Length) is a 413."""
     if isinstance(exception, RequestDataTooBig):
         return request_too_large(request)
+    if isinstance(exception, TooManyFilesSent):
+        return render_error(
+            request, 400, "400.html", {"max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+        )
     return render_error(request, 400, "400.html")
 
 

@@ -15,7 +15,8 @@ from .agency import current
 from .configuration import PROFILE_FIELDS, change
 
 LOGO_MAX_BYTES = 5 * 1024 * 1024
-LOGO_MAX_PIXELS = 40_000_000
+# Checked from the header before decoding; the same cap as photos (Pillow refuses more).
+LOGO_MAX_PIXELS = 12_000_000
 LOGO_MAX_SIDE = 1024
 
 
@@ -31,7 +32,9 @@ def reencode_logo(uploaded) -> tuple[bytes, str]:
             if fmt not in ("PNG", "JPEG"):
                 raise ValidationError("The logo must be a PNG or JPEG image.")
             if probe.width * probe.height > LOGO_MAX_PIXELS:
-                raise ValidationError("The logo has too many pixels. Choose a smaller image.")
+                raise ValidationError(
+                    "The logo has more than 12 megapixels. Choose a smaller image."
+                )
             probe.verify()
         uploaded.seek(0)
         with Image.open(uploaded) as image:
