@@ -1,4 +1,4 @@
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -122,5 +122,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         status.update(status="error", database="error", detail=exc.__class__.__name__)
         return JsonResponse(status, status=503)
     # A new installation is alive but answers "being set up" until setup_agency has run.
-    status["agency"] = "ok" if agency_services.current_or_none() else "missing"
+    try:
+        status["agency"] = "ok" if agency_services.current_or_none() else "missing"
+    except DatabaseError as exc:  # reachable, but not migrated (or the table is broken)
+        status.update(status="error", agency="error", detail=exc.__class__.__name__)
+        return JsonResponse(status, status=503)
     return JsonResponse(status)

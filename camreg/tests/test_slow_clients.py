@@ -18,6 +18,7 @@ import os
 import select
 import signal
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -48,7 +49,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _environment(tmp_path: Path, port: int) -> dict[str, str]:
+def _environment(tmp_path: Path, port: int = 8000) -> dict[str, str]:
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -62,10 +63,7 @@ def _environment(tmp_path: Path, port: int) -> dict[str, str]:
         ALLOWED_HOSTS=SITE,
         SITE_URL=f"https://{SITE}",
         TRUSTED_PROXY_COUNT="1",  # the clients below play the proxy: X-Forwarded-Proto
-        # /healthz needs a database that answers, not its tables; the slow requests need
-        # only to get as far as the CSRF check, which reads the body. Migrating would
-        # take longer than the whole test.
-        DATABASE_URL=f"sqlite:///{tmp_path / 'web.sqlite3'}",
+        DATABASE_URL=f"sqlite:///{tmp_path / DATABASE}",
         CACHE_URL="locmemcache://",
         CAMREG_VAR_DIR=str(tmp_path / "var"),
         STATIC_ROOT=str(tmp_path / "static"),
@@ -74,6 +72,50 @@ def _environment(tmp_path: Path, port: int) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
     )
     return environment
+
+
+DATABASE = "camreg.sqlite3"
+SET_UP = """
+import django
+from django.core.management import call_command
+
+django.setup()
+call_command("migrate", interactive=False, verbosity=0, skip_checks=True)
+call_command(
+    "setup_agency",
+    "--name", "Kern County Sheriff's Office", "--short-name", "KCSO",
+    "--contact-email", "registry@example.org", "--contact-phone", "(661) 555-0100",
+    "--time-zone", "America/Los_Angeles", "--jurisdiction-name", "Kern County",
+    "--state", "CA", "--boundary", "camreg/demo/data/kern-county.geojson",
+    verbosity=0,
+)
+"""
+
+
+@pytest.fixture(scope="module")
+def installation(tmp_path_factory) -> Path:
+    """A migrated SQLite database with its agency (setup_agency): the site is open, so the
+    slow requests get as far as the CSRF check, which reads the body. Made once; each test
+    works on a copy."""
+    folder = tmp_path_factory.mktemp("installation")
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", SET_UP],
+        cwd=ROOT,
+        env=_environment(folder),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder
+
+
+def _copy_installation(installation: Path, tmp_path: Path) -> None:
+    with (
+        sqlite3.connect(installation / DATABASE) as source,
+        sqlite3.connect(tmp_path / DATABASE) as copy,
+    ):
+        source.backup(copy)
 
 
 Connect = Callable[[], socket.socket]
@@ -223,7 +265,8 @@ def healthz_under_slow_clients(
 PRODUCTION_WEB = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"]
 
 
-def test_healthz_answers_within_a_second_while_slow_clients_send_bodies(tmp_path):
+def test_healthz_answers_within_a_second_while_slow_clients_send_bodies(installation, tmp_path):
+    _copy_installation(installation, tmp_path)
     port = _free_port()
     log = tmp_path / "web.log"
     with running(PRODUCTION_WEB, _environment(tmp_path, port), log) as web:
@@ -236,9 +279,10 @@ def test_healthz_answers_within_a_second_while_slow_clients_send_bodies(tmp_path
 
 
 @needs_nginx
-def test_behind_nginx_slow_clients_never_reach_gunicorn(tmp_path):
+def test_behind_nginx_slow_clients_never_reach_gunicorn(installation, tmp_path):
     """The production set-up: nginx (deploy/nginx.conf) in front. Ten times as many slow
     clients as gunicorn has threads wait in nginx; gunicorn never sees their requests."""
+    _copy_installation(installation, tmp_path)
     web_port, http_port, https_port = _free_port(), _free_port(), _free_port()
     nginx_conf = render_nginx(
         tmp_path, http_port=http_port, https_port=https_port, web_port=web_port

@@ -1,6 +1,8 @@
 import pytest
 from django.db import OperationalError, connection
 
+from camreg.agency import services as agency_services
+
 
 @pytest.mark.django_db
 def test_healthz_ok(client):
@@ -26,3 +28,14 @@ def test_healthz_reports_database_failure(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "error"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_an_unmigrated_database(client, monkeypatch):
+    def no_table():
+        raise OperationalError("no such table: agency_agency")
+
+    monkeypatch.setattr(agency_services, "current_or_none", no_table)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["agency"] == "error"

@@ -1,0 +1,299 @@
+"""The parts of a registration: contact, one place, one camera, the terms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from camreg.web.forms import UswdsFormMixin
+
+from .. import photos
+from ..models import (
+    ContactMethod,
+    Coverage,
+    Placement,
+    RecordingMode,
+    RegistrantKind,
+    SystemType,
+)
+from ..validators import normalize_us_phone
+
+
+class ContactForm(UswdsFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Are you registering as a resident or a business?"),
+        choices=RegistrantKind.choices,
+        widget=forms.RadioSelect,
+        initial=RegistrantKind.RESIDENT,
+    )
+    business_name = forms.CharField(
+        label=_("Business name"),
+        max_length=200,
+        required=False,
+        help_text=_("Only for businesses."),
+    )
+    name = forms.CharField(label=_("Your full name"), max_length=200)
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We send a link to this address to confirm it."),
+        error_messages={"invalid": _("Enter an email address like name@example.com.")},
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=40,
+        help_text=_("With area code, for example (661) 555-0123."),
+    )
+    alternate_phone = forms.CharField(label=_("Other phone number"), max_length=40, required=False)
+    onsite_contact_name = forms.CharField(
+        label=_("On-site contact name"),
+        max_length=200,
+        required=False,
+        help_text=_("For businesses: who deputies can ask for at the site."),
+    )
+    onsite_contact_phone = forms.CharField(
+        label=_("On-site contact phone"), max_length=40, required=False
+    )
+    preferred_contact = forms.ChoiceField(
+        label=_("How should deputies contact you?"),
+        choices=ContactMethod.choices,
+        widget=forms.RadioSelect,
+        initial=ContactMethod.EMAIL,
+    )
+    contact_hours = forms.CharField(
+        label=_("Best hours to reach you"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: weekdays after 5 pm."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language for email and calls"),
+        choices=[("en", "English"), ("es", "Español")],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update(autocomplete="email")
+        self.fields["name"].widget.attrs.update(autocomplete="name")
+        self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
+        self.fields["alternate_phone"].widget.attrs.update(inputmode="tel")
+        self.fields["onsite_contact_phone"].widget.attrs.update(inputmode="tel")
+        self.fields["business_name"].widget.attrs.update(autocomplete="organization")
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_phone(self) -> str:
+        return normalize_us_phone(self.cleaned_data["phone"])
+
+    def clean_alternate_phone(self) -> str:
+        return normalize_us_phone(self.cleaned_data["alternate_phone"])
+
+    def clean_onsite_contact_phone(self) -> str:
+        return normalize_us_phone(self.cleaned_data["onsite_contact_phone"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == RegistrantKind.BUSINESS and not data.get("business_name"):
+            self.add_error(
+                "business_name", gettext("Enter the business name, or choose “Resident”.")
+            )
+        if data.get("preferred_contact") == ContactMethod.TEXT and not data.get("phone"):
+            self.add_error("phone", gettext("Enter a phone number that can receive texts."))
+        return data
+
+
+class SiteForm(UswdsFormMixin, forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    label = forms.CharField(
+        label=_("Name for this place"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: Home, Store, Warehouse."),
+    )
+    street = forms.CharField(
+        label=_("Street address"),
+        max_length=200,
+        help_text=_("House number and street, for example 1200 Truxtun Ave."),
+    )
+    unit = forms.CharField(label=_("Apartment, suite or unit"), max_length=50, required=False)
+    city = forms.CharField(label=_("City or community"), max_length=100)
+    postcode = forms.RegexField(
+        label=_("ZIP code"),
+        regex=r"^\d{5}(-\d{4})?$",
+        max_length=10,
+        error_messages={"invalid": _("Enter a 5-digit ZIP code, for example 93301.")},
+    )
+    latitude = forms.FloatField(
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        error_messages={
+            key: _("Enter a number between -90 and 90.")
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        error_messages={
+            key: _("Enter a number between -180 and 180.")
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+    # Set by the map script when the registrant drags the pin.
+    pin_placed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["street"].widget.attrs.update(autocomplete="address-line1")
+        self.fields["unit"].widget.attrs.update(autocomplete="address-line2")
+        self.fields["city"].widget.attrs.update(autocomplete="address-level2")
+        self.fields["postcode"].widget.attrs.update(autocomplete="postal-code", inputmode="numeric")
+        for name in ("latitude", "longitude"):
+            self.fields[name].widget.attrs.update(step="any", inputmode="decimal")
+        for name in ("latitude", "longitude"):
+            self.fields[name].widget.attrs["class"] = "usa-input site-coordinate"
+        self.fields["latitude"].widget.attrs["data-role"] = "latitude"
+        self.fields["longitude"].widget.attrs["data-role"] = "longitude"
+        self.fields["pin_placed"].widget.attrs["data-role"] = "pin-placed"
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if (
+            (lat is None) != (lon is None)
+            and not self.errors.get("latitude")
+            and not self.errors.get("longitude")
+        ):
+            missing = "latitude" if lat is None else "longitude"
+            self.add_error(missing, gettext("Enter both latitude and longitude, or neither."))
+        return data
+
+
+class CameraForm(UswdsFormMixin, forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    label = forms.CharField(
+        label=_("Camera name"),
+        max_length=100,
+        help_text=_("For example: Front door, Driveway, Back alley."),
+    )
+    location_description = forms.CharField(
+        label=_("Where is it mounted?"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: above the garage, northeast corner."),
+    )
+    direction = forms.IntegerField(
+        label=_("Direction it faces (degrees)"),
+        min_value=0,
+        max_value=359,
+        help_text=_("0 is north, 90 east, 180 south, 270 west."),
+        error_messages={
+            "invalid": _("Enter a whole number of degrees from 0 to 359."),
+            "min_value": _("Enter a whole number of degrees from 0 to 359."),
+            "max_value": _("Enter a whole number of degrees from 0 to 359."),
+        },
+    )
+    field_of_view = forms.IntegerField(
+        label=_("Field of view (degrees)"),
+        min_value=1,
+        max_value=360,
+        initial=90,
+        help_text=_("How wide it sees: about 90 for most cameras, up to 180 for fisheye."),
+        error_messages={
+            "invalid": _("Enter a whole number of degrees from 1 to 360."),
+            "min_value": _("Enter a whole number of degrees from 1 to 360."),
+            "max_value": _("Enter a whole number of degrees from 1 to 360."),
+        },
+    )
+    range_m = forms.IntegerField(
+        label=_("How far it sees clearly (meters)"),
+        min_value=1,
+        max_value=500,
+        initial=30,
+        help_text=_("An estimate is fine: about 15 m for a doorbell, 30 m for most cameras."),
+        error_messages={
+            "invalid": _("Enter a whole number of meters from 1 to 500."),
+            "min_value": _("Enter a whole number of meters from 1 to 500."),
+            "max_value": _("Enter a whole number of meters from 1 to 500."),
+        },
+    )
+    coverage = forms.MultipleChoiceField(
+        label=_("What does it show?"),
+        choices=Coverage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    placement = forms.ChoiceField(
+        label=_("Indoor or outdoor"),
+        choices=Placement.choices,
+        widget=forms.RadioSelect,
+        initial=Placement.OUTDOOR,
+    )
+    recording_mode = forms.ChoiceField(
+        label=_("When does it record?"),
+        choices=RecordingMode.choices,
+        widget=forms.RadioSelect,
+        initial=RecordingMode.CONTINUOUS,
+    )
+    retention_days = forms.IntegerField(
+        label=_("How many days does it keep video?"),
+        min_value=0,
+        max_value=365,
+        help_text=_("Enter 0 if it does not record."),
+        error_messages={
+            "invalid": _("Enter a whole number of days from 0 to 365."),
+            "min_value": _("Enter a whole number of days from 0 to 365."),
+            "max_value": _("Enter a whole number of days from 0 to 365."),
+        },
+    )
+    system_type = forms.ChoiceField(label=_("Type of system"), choices=SystemType.choices)
+    brand = forms.CharField(label=_("Brand"), max_length=100, required=False)
+    owner_can_export = forms.BooleanField(
+        label=_("I can save and send video clips myself"), required=False
+    )
+    photo = forms.FileField(
+        label=_("Photo of what the camera sees"),
+        required=False,
+        help_text=_(
+            "JPEG, PNG or WebP, up to 10 MB and 12 megapixels. "
+            "Location data in the photo is removed."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    remove_photo = forms.BooleanField(label=_("Remove the current photo"), required=False)
+
+    # Set by RegistrationForm before validation when the request breaks a rule about photos
+    # (one per camera, PHOTO_MAX_PER_REQUEST in all): the photo field's error.
+    photo_refused = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].widget.attrs["data-role"] = "direction"
+        self.fields["field_of_view"].widget.attrs["data-role"] = "field-of-view"
+        self.fields["range_m"].widget.attrs["data-role"] = "range"
+        self.fields["photo"].widget = forms.FileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp", "class": "usa-file-input"}
+        )
+
+    def clean_photo(self):
+        """Refuse a photo from its size and header alone; it is decoded in prepare_sites."""
+        upload = self.cleaned_data.get("photo")
+        if self.photo_refused:
+            raise ValidationError(self.photo_refused)
+        if upload:
+            photos.check(upload)
+        return upload
+
+
+class TermsAcceptanceForm(UswdsFormMixin, forms.Form):
+    accept_terms = forms.BooleanField(
+        label=_("I have read and accept the terms and conditions."),
+        error_messages={"required": _("Check the box to accept the terms and conditions.")},
+    )
