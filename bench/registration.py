@@ -319,9 +319,10 @@ def _client_run(index, port, warmup, run_id, seed, counter, total, barrier) -> d
 
 @dataclass
 class ServerConfig:
-    worker_class: str = "sync"
+    # The production defaults of deploy/gunicorn.conf.py (decision 0015).
+    worker_class: str = "gthread"
     workers: int = 2
-    threads: int = 1
+    threads: int = 8
     cache: str = "dbcache"
     app: str = "camreg.wsgi:application"
 
@@ -692,9 +693,9 @@ def parse_args(argv=None):
     parser.add_argument("--concurrency", type=int, default=8, help="client processes")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--warmup", type=int, default=2, help="untimed registrations per client")
-    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gthread worker")
     parser.add_argument(
         "--app",
         default="camreg.wsgi:application",
