@@ -28,12 +28,16 @@ setup: $(VENV)/.runtime node_modules/.installed static
 
 setup-dev: $(VENV)/.dev node_modules/.installed static
 
-# Translations and static files (front-end packages come from node_modules).
+# Translations and static files (front-end packages come from node_modules; USWDS is
+# compiled from its Sass sources by build_css, and collectstatic compresses and hashes).
 static:
 	$(PY) manage.py compile_translations
+	$(PY) manage.py build_css
 	$(DEV) $(PY) manage.py collectstatic --noinput --verbosity 0
 
-# Development only: DEBUG, demo data, a known secret key. It answers on loopback only;
+# Development only: DEBUG, demo data, a known secret key. Links in emails point at
+# http://127.0.0.1:$(PORT) (DEV_PORT; honcho gives each process a PORT of its own, so the
+# worker that sends the email could not tell). It answers on loopback only;
 # BIND=0.0.0.0 ALLOW_PUBLIC_BIND=1 make run exposes it anyway, with a warning
 # (deploy/dev_bind.py). Production runs each process under systemd (docs/operations.md).
 run: dev-bind-check setup
@@ -42,7 +46,7 @@ run: dev-bind-check setup
 	$(DEV) $(PY) manage.py createcachetable
 	$(DEV) $(PY) manage.py load_demo
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(DEV) BIND="$(BIND)" ALLOW_PUBLIC_BIND="$(ALLOW_PUBLIC_BIND)" \
-	  $(BIN)/honcho start --port $(PORT) --procfile Procfile
+	  DEV_PORT="$(PORT)" $(BIN)/honcho start --port $(PORT) --procfile Procfile
 
 dev-bind-check:
 	@BIND="$(BIND)" ALLOW_PUBLIC_BIND="$(ALLOW_PUBLIC_BIND)" $(PYTHON) deploy/dev_bind.py

@@ -40,6 +40,9 @@ def pytest_sessionstart(session):
     from django.core.management import call_command
 
     call_command("compile_translations", verbosity=0, stdout=io.StringIO())
+    # The USWDS build every page links to (not committed): compiled from its Sass sources
+    # when missing or older than them, as `make static` does (decision 0020).
+    call_command("build_css", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,7 @@ This is a benchmark, not a test: it reports numbers and never fails on them.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import math
 import os
@@ -489,6 +490,7 @@ def child_env(database_url: str, tmp: Path) -> dict:
         "DJANGO_SETTINGS_MODULE": "camreg.settings.production",
         "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(64)),
         "AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
+        "MFA_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": "http://127.0.0.1:8000",
         "DATABASE_URL": database_url,

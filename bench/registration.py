@@ -16,6 +16,7 @@ This is a benchmark, not a test: it reports numbers and never fails on them.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import csv
 import html
@@ -354,6 +355,7 @@ def base_env(database_url_: str, tmp: Path, static_root: Path, port: int, cache:
         "DJANGO_SETTINGS_MODULE": "camreg.settings.production",
         "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(64)),
         "AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
+        "MFA_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": f"http://{HOST}:{port}",
         "SECURE_SSL_REDIRECT": "false",

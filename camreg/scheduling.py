@@ -9,6 +9,12 @@ To add a job, call `scheduling.register(Job(...))` in your app's `AppConfig.read
 
 `recover_stale_tasks()` (a job of its own, registered by camreg.web) puts tasks whose
 worker died back in the queue.
+
+Several schedulers (one per app server) may run at once: give the Scheduler `leases` (the
+database-backed ones of camreg.web.schedule, which `manage.py scheduler` uses) and a job
+is enqueued only by the scheduler that takes its lease, so it runs once per interval
+however many schedulers there are. The lease is taken and the task enqueued in one
+transaction: a failed enqueue gives the lease back.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from django.utils.module_loading import import_string
 from django_tasks.base import Task, TaskResultStatus
@@ -76,7 +82,7 @@ def enqueue_job(job: Job) -> bool:
     task = load_task(job.task_path)
     if task is None:
         return False
-    if _already_waiting(task):
+    if already_waiting(task):
         logger.info("Scheduler: %s is still waiting for a worker", job.task_path)
         return False
     task.enqueue()
@@ -84,14 +90,19 @@ def enqueue_job(job: Job) -> bool:
     return True
 
 
-def _already_waiting(task: Task) -> bool:
+def is_database_queue(task: Task) -> bool:
+    """Whether `task` goes to django-tasks-db's queue (not run at once, as in tests)."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(task.get_backend(), DatabaseBackend)
+
+
+def already_waiting(task: Task) -> bool:
     """Whether the database queue already holds a run of `task` no worker has started.
 
     Stops a stopped worker from finding thousands of identical runs when it returns.
     """
-    from django_tasks_db.backend import DatabaseBackend
-
-    if not isinstance(task.get_backend(), DatabaseBackend):
+    if not is_database_queue(task):
         return False
     from django_tasks_db.models import DBTaskResult
 
@@ -100,13 +111,32 @@ def _already_waiting(task: Task) -> bool:
     ).exists()
 
 
+_already_waiting = already_waiting  # the name it had before
+
+
+class Leases(Protocol):
+    """Where schedulers agree who runs a job (camreg.web.schedule.DatabaseLeases)."""
+
+    def claim(self, job: Job) -> tuple[bool, float]:
+        """Take the job's lease if it is due: (taken, seconds until it is due again).
+
+        Called inside a transaction that also enqueues the job when the lease is taken.
+        """
+        ...
+
+
 @dataclass
 class Scheduler:
-    """In-memory schedule: every job is due at start, then every `every_seconds`."""
+    """In-memory schedule: every job is due at start, then every `every_seconds`.
+
+    With `leases`, a due job is enqueued only when this scheduler takes its lease (shared
+    by every scheduler of the installation); otherwise it waits as long as the lease says.
+    """
 
     jobs: list[Job] = field(default_factory=lambda: list(JOBS))
     clock: Callable[[], float] = time.monotonic
     enqueue: Callable[[Job], bool] = enqueue_job
+    leases: Leases | None = None
     next_run: dict[Job, float] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -126,7 +156,13 @@ class Scheduler:
             if self.next_run[job] > now:
                 continue
             try:
-                done = self.enqueue(job)
+                if self.leases is None:
+                    done = self.enqueue(job)
+                else:
+                    taken, done, wait = self._enqueue_leased(job)
+                    if not taken:  # another scheduler ran it: wait as long as its lease
+                        self.next_run[job] = now + max(1.0, min(wait, job.every_seconds))
+                        continue
             except Exception:  # noqa: BLE001 - one job's failure must not stop the others
                 logger.exception("Scheduler: could not enqueue %s", job.task_path)
                 self.next_run[job] = now + min(job.every_seconds, RETRY_AFTER_ERROR_SECONDS)
@@ -135,6 +171,21 @@ class Scheduler:
             if done:
                 enqueued.append(job)
         return enqueued
+
+    def _enqueue_leased(self, job: Job) -> tuple[bool, bool, float]:
+        """Take the lease and enqueue in one transaction.
+
+        Returns (lease taken, task enqueued, seconds until the lease is due again).
+        """
+        from django.db import transaction
+
+        assert self.leases is not None
+        with transaction.atomic():
+            taken, wait = self.leases.claim(job)
+            if not taken:
+                return False, False, wait
+            done = self.enqueue(job)
+        return True, done, wait
 
     def seconds_until_next(self) -> float:
         if not self.next_run:

@@ -15,6 +15,9 @@ checks or uses a secret by hand.
   IS NULL AND revoked_at IS NULL AND not expired`), so when two requests use the same link
   at once exactly one of them succeeds, on SQLite and on PostgreSQL.
 - `revoke(row_or_queryset)` makes tokens stop working without deleting them.
+- `extend(queryset, expires_at=...)` gives expiring tokens that were neither used nor
+  revoked a new expiry, also after they expired (a footage request's link extended by
+  staff); the secret stays the one the person already has.
 
 The revocation rule (docs/decisions/0011-one-token-helper.md): issuing a link revokes the
 earlier unused links of the same subject and purpose (`revoke_earlier_for` names the
@@ -208,4 +211,19 @@ def revoke(target, *, now: datetime | None = None, **fields: Any) -> int:
         target.revoked_at = now
         for name, value in fields.items():
             setattr(target, name, value)
+    return changed
+
+
+def extend(target, *, expires_at: datetime) -> int:
+    """Give tokens that were neither used nor revoked (expired or not) a new expiry; return
+    how many changed. Used and revoked tokens stay dead."""
+    if isinstance(target, Token):
+        queryset = type(target)._default_manager.filter(pk=target.pk)
+    else:
+        queryset = target
+    changed = queryset.filter(used_at__isnull=True, revoked_at__isnull=True).update(
+        expires_at=expires_at
+    )
+    if changed and isinstance(target, Token):
+        target.expires_at = expires_at
     return changed

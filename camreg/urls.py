@@ -17,6 +17,7 @@ urlpatterns = [
     path("console/", include("camreg.console.urls")),
     path("", include("camreg.outreach.urls")),
     path("footage/", include("camreg.footage.public_urls")),
+    path("confirm/", include("camreg.confirmation.urls")),
 ]
 
 # Error pages in the site's layout and the visitor's language; JSON under /api/.

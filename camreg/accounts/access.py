@@ -24,9 +24,11 @@ URL_ACCESS = {
     # Staff administration in the console (/console/staff/).
     "staff:list": staff(Permission.USERS),
     "staff:invite": staff(Permission.USERS),
+    "staff:service-account-create": staff(Permission.USERS),
     "staff:detail": staff(Permission.USERS, kwargs=_a_staff_member),
     "staff:deactivate": staff(Permission.USERS, kwargs=_a_staff_member, ok=405),
     "staff:reactivate": staff(Permission.USERS, kwargs=_a_staff_member, ok=405),
     "staff:reset-mfa": staff(Permission.USERS, kwargs=_a_staff_member, ok=405),
     "staff:resend-invitation": staff(Permission.USERS, kwargs=_a_staff_member, ok=405),
+    "staff:unlock": staff(Permission.USERS, kwargs=_a_staff_member, ok=405),
 }

@@ -9,5 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Staff accounts"
 
     def ready(self) -> None:
+        from . import receivers  # noqa: F401 - connects the session list's receivers
+
         # Staff accounts unused for STAFF_INACTIVE_DAYS are disabled (and audited).
         register(Job("camreg.accounts.tasks.disable_inactive_staff", DAY))

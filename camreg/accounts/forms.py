@@ -8,7 +8,7 @@ from django.contrib.auth import password_validation
 from camreg.web.forms import UswdsFormMixin
 
 from .models import User
-from .roles import Role
+from .roles import SERVICE_ACCOUNT_ROLES, Role
 
 EMAIL_ERRORS = {"invalid": "Enter an email address like name@example.org."}
 
@@ -105,14 +105,24 @@ class NewPasswordForm(UswdsFormMixin, forms.Form):
         return self.cleaned_data["new_password1"]
 
 
-def _role_field() -> forms.MultipleChoiceField:
+def _role_field(
+    choices=Role.choices, help_text: str = "Give only the roles this person's work needs."
+) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label="Roles",
-        choices=Role.choices,
+        choices=choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Give only the roles this person's work needs.",
+        help_text=help_text,
         error_messages={"required": "Choose at least one role."},
     )
+
+
+SERVICE_ROLE_CHOICES = [(r, Role(r).label) for r in SERVICE_ACCOUNT_ROLES]
+SERVICE_ROLE_HELP = (
+    "Only the roles whose work the API does. The system can search the registry around an "
+    "incident and request footage; a supervisor's role also lets it exceed the canvass limits "
+    "with a written reason."
+)
 
 
 class InviteForm(UswdsFormMixin, forms.Form):
@@ -129,6 +139,21 @@ class InviteForm(UswdsFormMixin, forms.Form):
 
 class RolesForm(UswdsFormMixin, forms.Form):
     roles = _role_field()
+
+    def __init__(self, *args, service_account: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if service_account:
+            self.fields["roles"] = _role_field(SERVICE_ROLE_CHOICES, SERVICE_ROLE_HELP)
+
+
+class ServiceAccountForm(UswdsFormMixin, forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        help_text='The system that will call the API, such as "Kern CAD dispatch".',
+        error_messages={"required": "Enter the name of the system."},
+    )
+    roles = _role_field(SERVICE_ROLE_CHOICES, SERVICE_ROLE_HELP)
 
 
 class DeactivateForm(UswdsFormMixin, forms.Form):

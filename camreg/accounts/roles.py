@@ -64,21 +64,43 @@ ROLE_PERMISSIONS: dict[Permission, set[str]] = {
     Permission.EVIDENCE: {Role.EVIDENCE_CUSTODIAN},
 }
 
+# Service accounts (decision 0019) are systems calling the REST API with a token; they never
+# sign in to the console. They hold only the roles whose work the API does, and whatever
+# those roles grant elsewhere, a service account can only do what the API offers.
+API_PERMISSIONS: frozenset[Permission] = frozenset(
+    {Permission.CANVASS, Permission.CANVASS_OVERRIDE}
+)
+SERVICE_ACCOUNT_ROLES: tuple[str, ...] = (Role.DEPUTY, Role.INVESTIGATOR, Role.SUPERVISOR)
+
+
+def is_service_account(user) -> bool:
+    return bool(getattr(user, "is_service_account", False))
+
 
 def roles_of(user) -> set[str]:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
-    return set(getattr(user, "roles", None) or [])
+    held = set(getattr(user, "roles", None) or [])
+    if is_service_account(user):
+        held &= set(SERVICE_ACCOUNT_ROLES)
+    return held
 
 
 def can(user, permission: Permission) -> bool:
-    """Whether a signed-in (second factor included), active staff user may do `permission`."""
+    """Whether a signed-in (second factor included), active staff user may do `permission`.
+
+    A service account, verified by its API token, may only do what the API offers."""
+    if is_service_account(user) and permission not in API_PERMISSIONS:
+        return False
     return is_verified(user) and bool(roles_of(user) & ROLE_PERMISSIONS[permission])
 
 
 def permissions_of(user) -> set[Permission]:
     held = roles_of(user)
-    return {p for p, roles in ROLE_PERMISSIONS.items() if held & roles}
+    granted = {p for p, roles in ROLE_PERMISSIONS.items() if held & roles}
+    if is_service_account(user):
+        granted &= API_PERMISSIONS
+    return granted
 
 
 def is_verified(user) -> bool:

@@ -66,6 +66,12 @@ class Agency(models.Model):
     )
     short_name = models.CharField(max_length=40)
     program_name = models.CharField(max_length=200)
+    program_name_es = models.CharField(
+        "program name in Spanish",
+        max_length=200,
+        blank=True,
+        help_text="Shown on pages and in emails in Spanish; when empty, the program name is shown.",
+    )
     logo = models.FileField(upload_to="agency/", blank=True)
     contact_email = models.EmailField()
     contact_phone = models.CharField(max_length=40)
@@ -202,6 +208,17 @@ class Agency(models.Model):
         if language.startswith("es") and self.name_es:
             return self.name_es
         return self.name
+
+    @property
+    def local_program_name(self) -> str:
+        """The program's name in the language now active (pages and emails to residents)."""
+        return self.program_name_in(get_language() or "en")
+
+    def program_name_in(self, language: str) -> str:
+        """The program's name in a language ("es": the Spanish name when there is one)."""
+        if language.startswith("es") and self.program_name_es:
+            return self.program_name_es
+        return self.program_name
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -3,14 +3,14 @@ from camreg.web.access import api, public, staff
 
 
 def _a_token(fixtures) -> dict:
-    from camreg.accounts.models import User
+    from camreg.accounts.services import create_service_account
     from camreg.api.models import ApiToken
     from camreg.api.services import create_token
 
     token = ApiToken.objects.order_by("pk").first()
     if token is None:
-        owner = User.objects.filter(is_active=True).order_by("pk").first()
-        token, _raw = create_token(user=owner, name="Matrix")
+        account = create_service_account(name="Matrix", roles=["deputy"], actor=None)
+        token, _raw = create_token(user=account, name="Matrix")
     return {"pk": token.pk}
 
 

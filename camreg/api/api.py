@@ -83,7 +83,8 @@ api = NinjaAPI(
     description=(
         "Canvass the registered cameras near an incident and request their footage. "
         "Authenticate with `Authorization: Bearer <token>` (an administrator creates tokens "
-        "in the console). Errors are JSON with a stable `code` and a `message`."
+        "for a service account in the console; every call is audited in its name). Errors are "
+        "JSON with a stable `code` and a `message`."
     ),
     urls_namespace="api",
     auth=token_auth,

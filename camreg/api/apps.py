@@ -5,3 +5,6 @@ class ApiConfig(AppConfig):
     name = "camreg.api"
     label = "api"
     verbose_name = "REST API"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - revokes a deactivated account's tokens

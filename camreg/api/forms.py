@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from django import forms
 
-from camreg.accounts.models import User
+from camreg.accounts.models import AccountKind, User
 from camreg.web.forms import UswdsFormMixin
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class ServiceAccountChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return f"{obj.full_name} <{obj.email}>" if obj.full_name else obj.email
+        return f"{obj.full_name} ({', '.join(obj.role_labels) or 'no role'})"
 
 
 class TokenForm(UswdsFormMixin, forms.Form):
-    user = StaffChoiceField(
-        label="Staff member",
+    account = ServiceAccountChoiceField(
+        label="Service account",
         queryset=User.objects.none(),
-        help_text="The API acts with this person's roles; the searches are audited in their name.",
-        error_messages={"required": "Choose the staff member the token acts for."},
+        help_text=(
+            "The API acts with this service account's roles; what the system does is audited "
+            "in the service account's name, with the token's id. Tokens are never made for a "
+            "person."
+        ),
+        error_messages={
+            "required": "Choose the service account the token acts as.",
+            "invalid_choice": "Choose an active service account from the list.",
+        },
     )
     name = forms.CharField(
         label="Name",
@@ -29,6 +36,6 @@ class TokenForm(UswdsFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by(
-            "full_name", "email"
-        )
+        self.fields["account"].queryset = User.objects.filter(
+            is_active=True, kind=AccountKind.SERVICE
+        ).order_by("full_name", "pk")

@@ -1,4 +1,7 @@
-"""API tokens in the console (/console/api-tokens/): list, create (shown once), revoke."""
+"""API tokens in the console (/console/api-tokens/): list, create (shown once), revoke.
+
+Tokens belong to service accounts (decision 0019), which administrators create under Staff.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from camreg.accounts.models import AccountKind, User
 from camreg.accounts.roles import Permission, permission_required
 
 from . import services
@@ -16,22 +20,36 @@ from .forms import TokenForm
 from .models import ApiToken
 
 
+def _account_from_query(request: HttpRequest) -> User | None:
+    account = request.GET.get("account", "")
+    if not account.isdigit():
+        return None
+    return User.objects.filter(pk=int(account), kind=AccountKind.SERVICE).first()
+
+
 @permission_required(Permission.USERS)
 @require_http_methods(["GET"])
 def token_list(request: HttpRequest) -> HttpResponse:
     tokens = ApiToken.objects.select_related("user", "created_by")
-    return render(request, "api/tokens/list.html", {"tokens": tokens})
+    account = _account_from_query(request)
+    if account is not None:
+        tokens = tokens.filter(user=account)
+    return render(request, "api/tokens/list.html", {"tokens": tokens, "account": account})
 
 
 @never_cache
 @permission_required(Permission.USERS)
 @require_http_methods(["GET", "POST"])
 def token_create(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        form = TokenForm(request.POST)
+    else:
+        account = _account_from_query(request)
+        form = TokenForm(initial={"account": account.pk} if account else None)
     if form.is_bound and form.is_valid():
         try:
             token, raw = services.create_token(
-                user=form.cleaned_data["user"],
+                user=form.cleaned_data["account"],
                 name=form.cleaned_data["name"],
                 actor=request.user,
                 request=request,
@@ -45,7 +63,11 @@ def token_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "api/tokens/create.html",
-        {"form": form, "errors": form.error_summary() if form.is_bound else []},
+        {
+            "form": form,
+            "errors": form.error_summary() if form.is_bound else [],
+            "has_service_accounts": form.fields["account"].queryset.exists(),
+        },
         status=status,
     )
 

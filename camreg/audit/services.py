@@ -71,12 +71,18 @@ def record(
     system or an anonymous visitor). `target` is a model instance (its type and id are
     stored, never its content). Call it inside the transaction of the change it records;
     a failure or denial that rolls back should be recorded after the rollback.
+    `request.audit_via`, when the entry point set it, goes into `details["via"]`.
     """
     from camreg.web.http import client_ip
 
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or target.pk
+    # What the actor acted through, set on the request by the entry point (the API token a
+    # service account used: camreg.api.auth), is named in every event of that request.
+    via = getattr(request, "audit_via", None) if request is not None else None
+    if via:
+        details = {**(details or {}), "via": via}
     event = AuditEvent(
         at=timezone.now(),
         **_actor_fields(actor, request),

@@ -11,6 +11,8 @@ URL_ACCESS = {
     "canvass:cases": staff(Permission.CANVASS),
     "canvass:case-create": staff(Permission.CANVASS),
     "canvass:case": staff(Permission.CANVASS, kwargs=_no_case, ok=404),
+    "canvass:search-add": staff(Permission.CANVASS, kwargs=_no_case, ok=404),
+    "canvass:case-status": staff(Permission.CANVASS, kwargs=_no_case, ok=405),
     "canvass:contact-sheet": staff(Permission.CANVASS, kwargs=_no_case, ok=404),
     "canvass:export": staff(Permission.CANVASS, kwargs=_no_case, ok=404),
 }

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from camreg.scheduling import MINUTE, Job, register
+
 
 class CanvassConfig(AppConfig):
     name = "camreg.canvass"
@@ -8,3 +10,6 @@ class CanvassConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401 - connects the receivers
+
+        # The map cells' "confirmed within the last year" moves with the clock (decision 0020).
+        register(Job("camreg.canvass.tasks.age_map_cells", 10 * MINUTE))

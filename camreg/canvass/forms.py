@@ -187,8 +187,16 @@ class CaseForm(UswdsFormMixin, forms.Form):
     )
     purpose = forms.BooleanField(label="I confirm this statement", help_text=PURPOSE_STATEMENT)
 
-    def __init__(self, *args, limits: CanvassLimits, time_zone: str, may_override=False, **kw):
+    def __init__(
+        self, *args, limits: CanvassLimits, time_zone: str, may_override=False, case=None, **kw
+    ):
         super().__init__(*args, **kw)
+        # With `case`: another search of that case, whose number, incident type and purpose
+        # statement it takes; only the place and the times are asked.
+        self.case = case
+        if case is not None:
+            for name in ("case_number", "incident_type", "purpose"):
+                del self.fields[name]
         self.limits = limits
         self.time_zone = time_zone
         self.may_override = may_override
@@ -197,7 +205,7 @@ class CaseForm(UswdsFormMixin, forms.Form):
         # Limits a supervisor will be asked to override on the case page.
         self.overridable: list = []
         example = limits.case_number_example
-        if example:
+        if example and case is None:
             self.fields["case_number"].help_text = f"In the agency's format, for example {example}."
         tz_label = time_zone.replace("_", " ")
         for name in ("start", "end"):
@@ -273,12 +281,20 @@ class CaseForm(UswdsFormMixin, forms.Form):
                 values["corridor_width_m"] = width
         if self.errors:
             return data
+        if self.case is not None:
+            case_number = self.case.case_number
+            purpose = self.case.purpose_statement
+            incident_type = self.case.incident_type
+        else:
+            case_number = data["case_number"]
+            purpose = PURPOSE_STATEMENT if data.get("purpose") else ""
+            incident_type = data.get("incident_type", "")
         params = SearchParams(
-            case_number=data["case_number"],
+            case_number=case_number,
             start=data["start"],
             end=data["end"],
-            purpose_statement=PURPOSE_STATEMENT if data.get("purpose") else "",
-            incident_type=data.get("incident_type", ""),
+            purpose_statement=purpose,
+            incident_type=incident_type,
             **values,
         )
         try:
@@ -301,6 +317,22 @@ class CaseForm(UswdsFormMixin, forms.Form):
             self.add_error(FIELD_OF_CODE.get(violation.code), violation.message)
         self.scene_params = params
         return data
+
+    def place_data(self) -> dict:
+        """The place and times as typed, to carry into another form (hidden inputs)."""
+        names = (
+            "where",
+            "address",
+            "latitude",
+            "longitude",
+            "radius_m",
+            "polygon",
+            "route",
+            "corridor_width_m",
+            "start",
+            "end",
+        )
+        return {name: self.data.get(name, "") for name in names}
 
     def _radius(self, data) -> int | None:
         radius = data.get("radius_m")

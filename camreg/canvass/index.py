@@ -10,6 +10,9 @@ The registry services keep it current: `index_registrant` (or `index_sites`) aft
 change to a registrant's sites, inside the same transaction. Deleting a site deletes its
 row (the foreign key cascades). `rebuild()` and `manage.py rebuild_canvass_index` build it
 from scratch; `check()` reports drift.
+
+Every function here that changes the index also recounts the registry map's cells for the
+registrants concerned (`map_cells.refresh`), in the same transaction (decision 0020).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from django.db.models import F
 from camreg.geo import shapes
 from camreg.registry.models import Site
 
+from . import map_cells
 from .models import IndexedSite
 
 CELL_DEGREES = 0.005
@@ -139,12 +143,27 @@ def index_sites(site_ids: Iterable[int]) -> int:
     ids = sorted({int(pk) for pk in site_ids})
     indexed = 0
     with transaction.atomic():
+        registrants: set[int] = set()
         for chunk in _batches(ids):
+            registrants.update(_registrants_of(chunk))
             IndexedSite.objects.filter(site_id__in=chunk).delete()
-            rows = Site.objects.filter(pk__in=chunk).values_list("pk", "latitude", "longitude")
-            entries = IndexedSite.objects.bulk_create([_entry(*row) for row in rows])
+            rows = Site.objects.filter(pk__in=chunk).values_list(
+                "pk", "latitude", "longitude", "registrant_id"
+            )
+            entries = IndexedSite.objects.bulk_create([_entry(*row[:3]) for row in rows])
+            registrants.update(row[3] for row in rows)
             indexed += len(entries)
+        map_cells.refresh(registrants)
     return indexed
+
+
+def _registrants_of(site_ids: list[int]) -> set[int]:
+    """The registrants of these sites, as the map cells last counted them."""
+    return set(
+        IndexedSite.objects.filter(site_id__in=site_ids).values_list(
+            "site__registrant_id", flat=True
+        )
+    )
 
 
 def index_new_sites(sites: Iterable) -> int:
@@ -153,8 +172,10 @@ def index_new_sites(sites: Iterable) -> int:
     For sites that may already be indexed or whose position may have changed since they
     were loaded, use index_sites or index_registrant.
     """
+    sites = list(sites)
     entries = [_entry(site.pk, site.latitude, site.longitude) for site in sites]
     IndexedSite.objects.bulk_create(entries)
+    map_cells.refresh({site.registrant_id for site in sites})
     return len(entries)
 
 
@@ -162,7 +183,10 @@ def index_registrant(registrant) -> int:
     """Index all of a registrant's sites, after any change to them (new, moved, removed)."""
     with transaction.atomic():
         IndexedSite.objects.filter(site__registrant=registrant).delete()
-        return index_sites(Site.objects.filter(registrant=registrant).values_list("pk", flat=True))
+        rows = Site.objects.filter(registrant=registrant).values_list("pk", "latitude", "longitude")
+        entries = IndexedSite.objects.bulk_create([_entry(*row) for row in rows])
+        map_cells.refresh([registrant.pk])
+        return len(entries)
 
 
 def remove_sites(site_ids: Iterable[int]) -> int:
@@ -170,13 +194,17 @@ def remove_sites(site_ids: Iterable[int]) -> int:
     ids = sorted({int(pk) for pk in site_ids})
     removed = 0
     with transaction.atomic():
+        registrants: set[int] = set()
         for chunk in _batches(ids):
+            registrants.update(_registrants_of(chunk))
             removed += IndexedSite.objects.filter(site_id__in=chunk).delete()[0]
+        map_cells.refresh(registrants)
     return removed
 
 
-def rebuild(batch_size: int = 5000) -> int:
-    """Build the whole index from the sites table, in one transaction; returns its size."""
+def rebuild(batch_size: int = 5000, *, with_map_cells: bool = True) -> int:
+    """Build the whole index from the sites table, in one transaction, then the map cells
+    (unless told not to); returns the index's size."""
     total = 0
     with transaction.atomic():
         IndexedSite.objects.all().delete()
@@ -192,6 +220,8 @@ def rebuild(batch_size: int = 5000) -> int:
             IndexedSite.objects.bulk_create([_entry(*row) for row in rows])
             total += len(rows)
             last = rows[-1][0]
+        if with_map_cells:
+            map_cells.rebuild()
     return total
 
 

@@ -14,16 +14,14 @@ class LocationKind(models.TextChoices):
     ROUTE = "route", pgettext_lazy("canvass case", "Route")
 
 
-class Case(models.Model):
-    """An incident deputies canvass for: its case number, what happened, where and when.
+class SearchArea(models.Model):
+    """Where and when a canvass searches: a case's first search, and each later one.
 
     Where is one of: a point (from an address or the map) with a search radius; a polygon
     (GeoJSON Polygon, lon/lat); a route (GeoJSON LineString, lon/lat) with the full width of
     the corridor searched along it. Times are stored in UTC.
     """
 
-    case_number = models.CharField(_("case number"), max_length=60, db_index=True)
-    incident_type = models.CharField(_("incident type"), max_length=100)
     location_kind = models.CharField(
         pgettext_lazy("canvass case", "where"),
         max_length=10,
@@ -41,6 +39,21 @@ class Case(models.Model):
     )
     start = models.DateTimeField(pgettext_lazy("canvass case", "start"))
     end = models.DateTimeField(pgettext_lazy("canvass case", "end"))
+
+    class Meta:
+        abstract = True
+
+
+class Case(SearchArea):
+    """An incident deputies canvass for: its case number, what happened, where and when.
+
+    The place and times on the case are its first search; later searches of the same case
+    (a wider area, another time) are its CaseSearch rows. One case per case number: a
+    number already in use opens that case (services.create_case refuses a second one).
+    """
+
+    case_number = models.CharField(_("case number"), max_length=60, db_index=True)
+    incident_type = models.CharField(_("incident type"), max_length=100)
     # The deputy's statement that the canvass is not aimed at lawful protest or other
     # protected activity, as they affirmed it when creating the case.
     purpose_statement = models.TextField(_("purpose statement"), blank=True)
@@ -48,12 +61,42 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="canvass_cases"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A closed case leaves the deputies' lists of open cases; it can be reopened.
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Case {self.case_number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class CaseSearch(SearchArea):
+    """A later search of a case: another area or time window, under the same case number
+    and purpose statement. The case's own place and times are its first search."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="searches")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"Search {self.pk} of case {self.case_id}"
 
 
 class IndexedSite(models.Model):
@@ -84,3 +127,74 @@ class IndexedSite(models.Model):
 
     def __str__(self) -> str:
         return f"Index entry for site {self.site_id}"
+
+
+class MapCell(models.Model):
+    """The registry map's clusters: how many cameras lie in each grid cell, at each level.
+
+    Level 0 cells are the canvass index's cells (index.CELL_DEGREES on a side); each level
+    up doubles the side. A row counts the cameras of one registration status, system type
+    and confirmation age (`MapContribution.NEVER`, `RECENT`, `OLD`) in the cell, with the
+    sums of their positions in microdegrees (the cluster's centre is sum / cameras). Kept
+    current with the index (camreg/canvass/map_cells.py); the map reads a viewport's cells
+    instead of its cameras when zoomed out. Decision 0020.
+    """
+
+    level = models.PositiveSmallIntegerField()
+    cell = models.BigIntegerField()
+    status = models.CharField(max_length=20)
+    system_type = models.CharField(max_length=20)
+    confirmed = models.PositiveSmallIntegerField()
+    cameras = models.IntegerField()
+    lat_sum = models.BigIntegerField()
+    lon_sum = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "cell", "status", "system_type", "confirmed"],
+                name="canvass_mapcell_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cameras} camera(s) in cell {self.cell} at level {self.level}"
+
+
+class MapContribution(models.Model):
+    """What one registrant adds to the level-0 map cells, as last counted.
+
+    Lets a change (sites moved or removed, a new status, an older confirmation) take the
+    registrant's earlier counts out of every level before adding the new ones, even when
+    the sites are already gone. No foreign key: the row must outlive its registrant's
+    deletion until the receiver has subtracted it.
+    """
+
+    NEVER, RECENT, OLD = 0, 1, 2  # never confirmed; within the last year; longer ago
+
+    registrant_id = models.BigIntegerField(db_index=True)
+    cell = models.BigIntegerField()
+    status = models.CharField(max_length=20)
+    system_type = models.CharField(max_length=20)
+    confirmed = models.PositiveSmallIntegerField()
+    # When the registration was last confirmed: the yearly cut-off moves past it (aging).
+    confirmed_at = models.DateTimeField(null=True, db_index=True)
+    cameras = models.IntegerField()
+    lat_sum = models.BigIntegerField()
+    lon_sum = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"Registrant {self.registrant_id}: {self.cameras} camera(s) in cell {self.cell}"
+
+
+class MapState(models.Model):
+    """One row: the moment the map cells' confirmation ages were counted from.
+
+    A camera counts as confirmed "within the last year" when its registration was confirmed
+    at or after `cutoff` (a year before the last aging); map_cells.age() moves it forward.
+    """
+
+    cutoff = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Map cells aged to {self.cutoff:%Y-%m-%d %H:%M}"

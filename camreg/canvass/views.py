@@ -1,11 +1,12 @@
-"""Canvass console pages: cases, the search for a case, its contact sheet and CSV export.
+"""Canvass console pages: cases (one per case number), their searches, the case page as the
+deputy's workspace (decision 0021), closing and reopening; the contact sheet and CSV export
+are in output_views.py.
 
 Thin: check the permission, parse, call canvass.services (which audits), render.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from zoneinfo import ZoneInfo
 
@@ -16,16 +17,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from camreg.accounts.roles import Permission, can, permission_required
 from camreg.agency import services as agency_services
 from camreg.registry.models import ContactMethod, RecordingMode, RegistrationStatus
 
-from . import services
+from . import services, workspace
 from .forms import INCIDENT_TYPES, CaseForm, OverrideForm
 from .limits import CanvassLimits, InvalidSearch, LimitExceeded
-from .models import Case
+from .models import Case, LocationKind
 
 PAGE_SIZE = 50
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
@@ -72,6 +73,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         params = form.scene_params
         data = form.cleaned_data
+        existing = services.find_case(params.case_number)
+        if existing is not None:
+            return _number_in_use(request, existing, form, tz)
         try:
             case = services.create_case(
                 actor=request.user,
@@ -90,6 +94,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 address=form.matched_address or data.get("address", ""),
                 purpose_statement=params.purpose_statement,
             )
+        except services.CaseNumberInUse as error:  # opened a moment ago by someone else
+            return _number_in_use(request, error.case, form, tz)
         except (LimitExceeded, InvalidSearch) as error:
             form.add_error(None, error.message)
         else:
@@ -108,15 +114,137 @@ def case_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _number_in_use(request: HttpRequest, case: Case, form: CaseForm, tz: str) -> HttpResponse:
+    """A case with this number exists: open it, or add the place and times typed to it."""
+    return render(
+        request,
+        "canvass/case_exists.html",
+        {
+            "case": case,
+            "tz": tz,
+            "place": form.place_data(),
+            "incident_type": form.cleaned_data.get("incident_type", ""),
+            "searches": services.searches_of(case),
+        },
+    )
+
+
+def _place_initial(entry: services.CaseSearchEntry, tz: str) -> dict:
+    """The form's values for a search like `entry` (a starting point for the next one)."""
+    area = entry.area
+    zone = ZoneInfo(tz)
+    initial = {
+        "start": timezone.localtime(area.start, zone).strftime("%Y-%m-%dT%H:%M"),
+        "end": timezone.localtime(area.end, zone).strftime("%Y-%m-%dT%H:%M"),
+    }
+    if area.location_kind == LocationKind.POINT:
+        initial.update(
+            where="point",
+            latitude=round(area.latitude, 6),
+            longitude=round(area.longitude, 6),
+            radius_m=area.radius_m,
+        )
+    else:
+        coordinates = (area.area or {}).get("coordinates") or []
+        points = coordinates[0][:-1] if area.location_kind == LocationKind.POLYGON else coordinates
+        lines = "\n".join(f"{lat:.6f}, {lon:.6f}" for lon, lat, *_ in points)
+        initial.update(where=area.location_kind, **{area.location_kind: lines})
+        if area.location_kind == LocationKind.ROUTE:
+            initial["corridor_width_m"] = area.corridor_width_m
+    return initial
+
+
+@permission_required(Permission.CANVASS)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def search_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Another search of a case: a wider area, another place or time window."""
+    case = get_object_or_404(Case.objects.select_related("created_by"), pk=pk)
+    agency, limits, tz = _agency()
+    may_override = can(request.user, Permission.CANVASS_OVERRIDE)
+    searches = services.searches_of(case)
+    form = CaseForm(
+        request.POST or None,
+        limits=limits,
+        time_zone=tz,
+        may_override=may_override,
+        case=case,
+        initial=_place_initial(searches[-1], tz),
+    )
+    if request.method == "POST" and form.is_valid():
+        params = form.scene_params
+        try:
+            search = services.add_search(
+                case,
+                actor=request.user,
+                request=request,
+                limits=limits,
+                start=params.start,
+                end=params.end,
+                latitude=params.latitude,
+                longitude=params.longitude,
+                radius_m=params.radius_m,
+                polygon=params.polygon,
+                route=params.route,
+                corridor_width_m=params.corridor_width_m,
+                address=form.matched_address or form.cleaned_data.get("address", ""),
+            )
+        except (LimitExceeded, InvalidSearch) as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, f"Search {len(searches) + 1} added to case {case.case_number}."
+            )
+            return redirect(
+                reverse("canvass:case", kwargs={"pk": case.pk}) + f"?search={search.pk}"
+            )
+    return render(
+        request,
+        "canvass/case_form.html",
+        {
+            "form": form,
+            "case": case,
+            "search_number": len(searches) + 1,
+            "errors": form.error_summary() if form.is_bound else [],
+            "limits": limits,
+            "tz": tz,
+        },
+    )
+
+
+@permission_required(Permission.CANVASS)
+@require_POST
+def case_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a case, or reopen it."""
+    case = get_object_or_404(Case, pk=pk)
+    if request.POST.get("action") == "reopen":
+        services.reopen_case(case, actor=request.user, request=request)
+        messages.success(request, f"Case {case.case_number} reopened.")
+    else:
+        services.close_case(case, actor=request.user, request=request)
+        messages.success(request, f"Case {case.case_number} closed.")
+    return redirect("canvass:case", pk=case.pk)
+
+
 # One case and its search ------------------------------------------------------------------
 
 
-def _search(request: HttpRequest, case: Case, limits, override_reason: str = ""):
+def _selected(request: HttpRequest, searches: list) -> services.CaseSearchEntry:
+    """The search the page shows: `search` in the query or form, else the latest one."""
+    data = request.POST if request.method == "POST" else request.GET
+    key = data.get("search", "") or request.GET.get("search", "")
+    for entry in searches:
+        if entry.key == key:
+            return entry
+    return searches[-1]
+
+
+def _search(request: HttpRequest, case: Case, limits, override_reason: str = "", entry=None):
     """(result, refusal): the search's result, or the LimitExceeded / InvalidSearch."""
     try:
         return (
             services.search(
-                case,
+                services.SearchParams.from_case(case, entry.search if entry else None),
                 limits=limits,
                 actor=request.user,
                 request=request,
@@ -151,9 +279,32 @@ def _rows(result, tz: str) -> list[dict]:
                 "language": LANGUAGE_NAMES.get(camera.language, camera.language),
                 "overwrite_at": timezone.localtime(camera.overwrite_at, zone),
                 "days_over": -camera.days_left,
+                "facing": services.facing_phrase(camera),
+                "marks": [],
             }
         )
     return rows
+
+
+def _owners(cameras, by_id: dict) -> list[dict]:
+    """The cameras grouped by owner and site, as the page and the contact sheet show them."""
+    owners = []
+    for owner in services.by_owner(cameras):
+        rows = [by_id[c.camera_id] for c in owner.cameras]
+        owners.append(
+            {
+                "owner": owner,
+                "contact": by_id[owner.best.camera_id],
+                "sites": [
+                    {"site": site, "rows": [by_id[c.camera_id] for c in site.cameras]}
+                    for site in owner.sites
+                ],
+                "rows": rows,
+                "markers": ", ".join(row["marker"] for row in rows),
+                "asked": any(row["marks"] for row in rows),
+            }
+        )
+    return owners
 
 
 def _map_data(result, rows) -> str:
@@ -162,6 +313,7 @@ def _map_data(result, rows) -> str:
         {
             "marker": row["marker"],
             "id": row["c"].camera_id,
+            "site": row["c"].site_id,
             "lat": row["c"].latitude,
             "lon": row["c"].longitude,
             "apart": row["c"].listed_apart,
@@ -182,19 +334,30 @@ def _map_data(result, rows) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_object_or_404(Case.objects.select_related("created_by"), pk=pk)
+    """The case as the deputy's workspace: its searches, the results of one (grouped by
+    owner), and what the apps above canvass add (footage requests, calls, answers)."""
+    case = get_object_or_404(Case.objects.select_related("created_by", "closed_by"), pk=pk)
     agency, limits, tz = _agency()
     may_override = can(request.user, Permission.CANVASS_OVERRIDE)
     services.view_case(case, actor=request.user, request=request)
+    searches = services.searches_of(case)
+    selected = _selected(request, searches)
     override_form = OverrideForm(request.POST or None) if may_override else None
     reason = ""
     if request.method == "POST" and override_form is not None and override_form.is_valid():
         reason = override_form.cleaned_data["override_reason"]
-    result, refusal = _search(request, case, limits, reason)
+    result, refusal = _search(request, case, limits, reason, selected)
     rows = _rows(result, tz) if result else []
+    by_id = {row["c"].camera_id: row for row in rows}
+    sections = workspace.sections(case, actor=request.user, request=request, camera_ids=list(by_id))
+    marks = workspace.camera_marks(sections)
+    for row in rows:
+        row["marks"] = marks.get(row["c"].camera_id, [])
     context = {
         "case": case,
         "tz": tz,
+        "searches": searches,
+        "selected": selected,
         "result": result,
         "refusal": refusal,
         "violations": getattr(refusal, "violations", []),
@@ -206,10 +369,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": override_form.error_summary()
         if override_form is not None and override_form.is_bound
         else [],
-        "rows": [r for r in rows if not r["c"].listed_apart],
-        "apart_rows": [r for r in rows if r["c"].listed_apart],
+        "owners": _owners(result.cameras, by_id) if result else [],
+        "apart_owners": _owners(result.apart, by_id) if result else [],
         "map_data": _map_data(result, rows) if result else "",
-        "footage_url": _footage_url(),
+        "footage_url": _footage_url() if case.is_open else None,
+        "sections": sections,
     }
     return render(request, "canvass/case.html", context)
 
@@ -217,130 +381,14 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _output(request: HttpRequest, pk: int):
     """The case and its search for the contact sheet and export (a supervisor's override
     reason comes with a POST from the case page)."""
-    case = get_object_or_404(Case, pk=pk)
+    case = get_object_or_404(Case.objects.select_related("created_by"), pk=pk)
     agency, limits, tz = _agency()
     reason = request.POST.get("override_reason", "") if request.method == "POST" else ""
-    result, refusal = _search(request, case, limits, reason)
-    return case, tz, result, refusal
+    selected = _selected(request, services.searches_of(case))
+    result, refusal = _search(request, case, limits, reason, selected)
+    return case, tz, result, refusal, selected
 
 
-def _refused(request, case, refusal) -> HttpResponse:
+def _refused(request, case, refusal, selected) -> HttpResponse:
     messages.error(request, f"The search for this case was refused: {refusal.message}")
-    return redirect("canvass:case", pk=case.pk)
-
-
-@permission_required(Permission.CANVASS)
-@never_cache
-@require_http_methods(["GET", "POST"])
-def contact_sheet(request: HttpRequest, pk: int) -> HttpResponse:
-    case, tz, result, refusal = _output(request, pk)
-    if refusal is not None:
-        return _refused(request, case, refusal)
-    rows = _rows(result, tz)
-    services.record_output(
-        "canvass.contact_sheet_printed", result, actor=request.user, request=request
-    )
-    return render(
-        request,
-        "canvass/contact_sheet.html",
-        {
-            "case": case,
-            "tz": tz,
-            "result": result,
-            "rows": [r for r in rows if not r["c"].listed_apart],
-            "apart_rows": [r for r in rows if r["c"].listed_apart],
-            "printed_at": timezone.localtime(result.searched_at, ZoneInfo(tz)),
-        },
-    )
-
-
-CSV_COLUMNS = [
-    "case_number",
-    "list",
-    "rank",
-    "camera_id",
-    "camera",
-    "registration_status",
-    "reason",
-    "distance_m",
-    "faces_scene",
-    "video_retained",
-    "days_left",
-    "overwrite_at",
-    "recording_mode",
-    "owner_can_export",
-    "name",
-    "business_name",
-    "phone",
-    "alternate_phone",
-    "email",
-    "preferred_contact",
-    "contact_hours",
-    "language",
-    "address",
-]
-
-
-def _csv_safe(value) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-@permission_required(Permission.CANVASS)
-@never_cache
-@require_http_methods(["GET", "POST"])
-def export(request: HttpRequest, pk: int) -> HttpResponse:
-    case, tz, result, refusal = _output(request, pk)
-    if refusal is not None:
-        return _refused(request, case, refusal)
-    rows = _rows(result, tz)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in case.case_number)
-    response["Content-Disposition"] = f'attachment; filename="canvass-{filename}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        c = row["c"]
-        writer.writerow(
-            [
-                _csv_safe(v)
-                for v in (
-                    case.case_number,
-                    "apart" if c.listed_apart else "main",
-                    row["marker"],
-                    c.camera_id,
-                    c.label,
-                    row["status"],
-                    c.reason,
-                    f"{c.distance_m:.0f}",
-                    "yes" if c.faces_scene else "no",
-                    "yes" if c.video_retained else "no",
-                    c.days_left,
-                    row["overwrite_at"].isoformat(timespec="minutes"),
-                    row["mode"],
-                    "yes" if c.owner_can_export else "no",
-                    c.name,
-                    c.business_name,
-                    c.phone,
-                    c.alternate_phone,
-                    c.email,
-                    row["contact"],
-                    c.contact_hours,
-                    row["language"],
-                    c.address_line,
-                )
-            ]
-        )
-    services.record_output("canvass.exported", result, actor=request.user, request=request)
-    return response
+    return redirect(reverse("canvass:case", kwargs={"pk": case.pk}) + f"?search={selected.key}")

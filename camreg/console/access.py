@@ -29,6 +29,18 @@ URL_ACCESS = {
     "console:registrant": staff(Permission.REGISTRY_VIEW, kwargs=_registrant_a),
     "console:registrant-edit": staff(Permission.REGISTRANT_EDIT, kwargs=_registrant_a),
     "console:registrant-note": staff(Permission.REGISTRANT_NOTE, kwargs=_registrant_a, ok=405),
+    "console:registrant-confirm": staff(
+        Permission.REGISTRANT_EDIT, kwargs=_registrant_a, ok=405
+    ),
+    # The yearly confirmation funnel and the outbox's undeliverable emails.
+    "console:confirmation": staff(Permission.REVIEW),
+    "console:confirmation-list": staff(
+        Permission.REVIEW, kwargs=lambda f: {"month": "2026-03", "stage": "lapsed"}
+    ),
+    "console:outbox": staff(Permission.REVIEW),
+    "console:outbox-action": staff(
+        Permission.REVIEW, kwargs=lambda f: {"pk": 1, "action": "retry"}, ok=405
+    ),
     # Program settings (/console/settings/).
     "settings:settings": staff(SETTINGS),
     "settings:profile": staff(SETTINGS),

@@ -9,6 +9,8 @@ MENU = [
     ("Review", "console:review", Permission.REVIEW),
     ("Camera map", "console:registry-map", Permission.REGISTRY_VIEW),
     ("Registrants", "console:registrants", Permission.REGISTRY_VIEW),
+    ("Confirmation", "console:confirmation", Permission.REVIEW),
+    ("Outbox", "console:outbox", Permission.REVIEW),
     ("Canvass", "canvass:cases", Permission.CANVASS),
     ("Footage requests", "footage:dashboard", Permission.CANVASS),
     ("Program settings", "settings:settings", Permission.SETTINGS),

@@ -123,3 +123,22 @@ class NoteForm(UswdsFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Notes cannot be changed or deleted once added.",
     )
+
+
+class ConfirmForForm(UswdsFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="How did the registrant confirm?",
+        max_length=1000,
+        error_messages={"required": "Write why you are confirming on the registrant's behalf."},
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=(
+            "Required and kept in the audit log. For example: phone call on 12 May, the "
+            "registrant said nothing has changed."
+        ),
+    )
+
+
+class OutboxActionForm(UswdsFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Note (optional, kept in the audit log)", max_length=500, required=False
+    )

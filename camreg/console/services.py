@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from camreg.agency import services as agency_services
 from camreg.audit import services as audit
+from camreg.canvass import map_cells
 from camreg.geo import normalize
 from camreg.registry import services as registry
 from camreg.registry.models import Camera, Registrant, RegistrationStatus, Site
@@ -23,19 +22,18 @@ from camreg.registry.models import Camera, Registrant, RegistrationStatus, Site
 from . import forms
 
 PAGE_SIZE = 50
-CONFIRMATION_YEAR = timedelta(days=365)
-# Columns of each camera in the map data, in order.
-MAP_FIELDS = (
-    "id",
-    "lat",
-    "lon",
-    "direction",
-    "field_of_view",
-    "range_m",
-    "system_type",
-    "status",
-    "registrant_id",
-)
+# Columns of each camera in the map data, in order; and of each cluster.
+MAP_FIELDS = map_cells.CAMERA_FIELDS
+CLUSTER_FIELDS = map_cells.CLUSTER_FIELDS
+# The map data's zoom when a request names no viewport.
+DEFAULT_MAP_ZOOM = 10
+# The confirmation ages (MapFilterForm's `confirmed`) as the map cells count them.
+_CONFIRMATION_AGES = {
+    forms.ANY: None,
+    forms.CONFIRMED_WITHIN_YEAR: frozenset({map_cells.RECENT}),
+    forms.CONFIRMED_OVER_YEAR: frozenset({map_cells.OLD}),
+    forms.NEVER_CONFIRMED: frozenset({map_cells.NEVER}),
+}
 _PHONE_LIKE = re.compile(r"^[\d\s().+\-]+$")
 
 
@@ -75,42 +73,41 @@ def review_queue(*, request, page_number=None) -> tuple[Page, list[QueueRow]]:
 # Registry map --------------------------------------------------------------------------
 
 
-def map_points(filters: dict, *, request) -> list[list]:
-    """Cameras matching the map filters as rows of MAP_FIELDS; one query, no names.
-
-    `filters` as MapFilterForm.filters() gives them. Audited with the filters and count.
-    """
-    cameras = Camera.objects.filter(site__registrant__status__in=filters["status"])
-    if filters["system_type"]:
-        cameras = cameras.filter(system_type__in=filters["system_type"])
-    cutoff = timezone.now() - CONFIRMATION_YEAR
-    confirmed = filters["confirmed"]
-    if confirmed == forms.CONFIRMED_WITHIN_YEAR:
-        cameras = cameras.filter(site__registrant__confirmed_at__gte=cutoff)
-    elif confirmed == forms.CONFIRMED_OVER_YEAR:
-        cameras = cameras.filter(site__registrant__confirmed_at__lt=cutoff)
-    elif confirmed == forms.NEVER_CONFIRMED:
-        cameras = cameras.filter(site__registrant__confirmed_at__isnull=True)
-    rows = [
-        [pk, round(lat, 6), round(lon, 6), direction, fov, range_m, system, status, owner]
-        for pk, lat, lon, direction, fov, range_m, system, status, owner in cameras.order_by(
-            "pk"
-        ).values_list(
-            "pk",
-            "site__latitude",
-            "site__longitude",
-            "direction",
-            "field_of_view",
-            "range_m",
-            "system_type",
-            "site__registrant__status",
-            "site__registrant_id",
-        )
-    ]
-    audit.record(
-        "registry.map_viewed", request=request, details={"filters": filters, "count": len(rows)}
+def map_filters(filters: dict) -> map_cells.MapFilters:
+    """The canvass map cells' filters for MapFilterForm.filters()."""
+    return map_cells.MapFilters(
+        statuses=tuple(filters["status"]),
+        system_types=tuple(filters["system_type"]),
+        confirmed=_CONFIRMATION_AGES[filters["confirmed"]],
     )
-    return rows
+
+
+def map_points(filters: dict, view: map_cells.Viewport, *, request) -> map_cells.MapAnswer:
+    """What the camera map shows of one viewport: clusters (counts per grid cell, from the
+    maintained map cells) when zoomed out, cameras (rows of MAP_FIELDS, no names) when
+    zoomed in; decision 0020.
+
+    `filters` as MapFilterForm.filters() gives them. Audited with the filters, the viewport,
+    what was shown and how many cameras it covers.
+    """
+    answer = map_cells.answer(view, map_filters(filters))
+    audit.record(
+        "registry.map_viewed",
+        request=request,
+        details={
+            "filters": filters,
+            "view": view.as_dict(),
+            "mode": answer.mode,
+            "count": answer.count,
+        },
+    )
+    return answer
+
+
+def default_map_view() -> map_cells.Viewport:
+    """The viewport when the request names none: the jurisdiction, zoomed out."""
+    south, west, north, east = jurisdiction_bounds()
+    return map_cells.Viewport(south, west, north, east, DEFAULT_MAP_ZOOM)
 
 
 def jurisdiction_bounds() -> list[float]:

@@ -36,6 +36,7 @@ class ProfileForm(UswdsFormMixin, forms.ModelForm):
             "name_es": "Agency name in Spanish",
             "short_name": "Short name",
             "program_name": "Program name",
+            "program_name_es": "Program name in Spanish",
             "contact_email": "Program contact email",
             "contact_phone": "Program contact phone",
             "website": "Agency website",

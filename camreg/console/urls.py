@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import confirmation_views, views
 
 app_name = "console"
 
@@ -16,4 +16,21 @@ urlpatterns = [
     path("registrants/<int:pk>/", views.registrant, name="registrant"),
     path("registrants/<int:pk>/edit/", views.registrant_edit, name="registrant-edit"),
     path("registrants/<int:pk>/notes/", views.registrant_note, name="registrant-note"),
+    path(
+        "registrants/<int:pk>/confirm/",
+        confirmation_views.confirm_for,
+        name="registrant-confirm",
+    ),
+    path("confirmation/", confirmation_views.funnel, name="confirmation"),
+    path(
+        "confirmation/<str:month>/<str:stage>/",
+        confirmation_views.funnel_list,
+        name="confirmation-list",
+    ),
+    path("outbox/", confirmation_views.outbox, name="outbox"),
+    path(
+        "outbox/<int:pk>/<str:action>/",
+        confirmation_views.outbox_action,
+        name="outbox-action",
+    ),
 ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,13 +18,17 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from camreg.accounts.roles import Permission, can, permission_required
+from camreg.canvass import map_cells
+from camreg.confirmation import services as confirmation
 from camreg.registry import services as registry
 from camreg.registry.forms import RegistrationForm
-from camreg.registry.models import Camera, Registrant, RegistrationStatus, SystemType
+from camreg.registry.models import Registrant, RegistrationStatus, SystemType
 
+from . import home as home_page
 from . import services
 from .forms import (
     MAP_STATUSES,
+    ConfirmForForm,
     EditReasonForm,
     MapFilterForm,
     NoteForm,
@@ -37,20 +40,14 @@ MAX_BULK = 500
 
 
 @permission_required(Permission.CONSOLE)
+@never_cache
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The console's start page: program counts only, no personal data."""
-    by_status = dict(
-        Registrant.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
+    """The console's start page: each role's work first (console/home.py)."""
     return render(
         request,
         "console/home.html",
-        {
-            "by_status": [(s.label, by_status.get(s.value, 0)) for s in RegistrationStatus],
-            "cameras": Camera.objects.filter(
-                site__registrant__status=RegistrationStatus.ACTIVE
-            ).count(),
-        },
+        {"home": home_page.home_for(request.user, request=request)},
     )
 
 
@@ -196,17 +193,33 @@ def registry_map(request: HttpRequest) -> HttpResponse:
 @gzip_page
 @require_GET
 def registry_map_data(request: HttpRequest) -> JsonResponse:
-    """Camera points for the map, as rows of `fields`; no names or addresses."""
+    """What the map shows of one viewport (`south`, `west`, `north`, `east`, `zoom` in the
+    query, with the filters): clusters as rows of `cluster_fields` when zoomed out, cameras
+    as rows of `fields` when zoomed in; no names or addresses. Decision 0020."""
     form = MapFilterForm.from_query(request.GET)
     if form.is_bound and not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    if any(name in request.GET for name in map_cells.Viewport.FIELDS):
+        try:
+            view = map_cells.Viewport.from_query(request.GET)
+        except ValueError as error:
+            return JsonResponse({"errors": {"view": [{"message": str(error)}]}}, status=400)
+    else:
+        view = services.default_map_view()
     filters = form.filters()
-    rows = services.map_points(filters, request=request)
+    answer = services.map_points(filters, view, request=request)
     return JsonResponse(
         {
+            "mode": answer.mode,
+            "view": view.as_dict(),
+            "level": answer.level,
+            "cell_degrees": answer.cell_degrees,
+            "camera_zoom": map_cells.CAMERA_ZOOM,
+            "cluster_fields": services.CLUSTER_FIELDS,
+            "clusters": answer.clusters,
             "fields": services.MAP_FIELDS,
-            "cameras": rows,
-            "count": len(rows),
+            "cameras": answer.cameras,
+            "count": answer.count,
             "filters": filters,
             # The registrant page of a camera: replace the trailing "0/" with its registrant_id.
             "registrant_url": reverse("console:registrant", kwargs={"pk": 0}),
@@ -248,7 +261,14 @@ def registrants(request: HttpRequest) -> HttpResponse:
 def _detail(request: HttpRequest, registrant: Registrant, note_form: NoteForm | None = None):
     context = services.registrant_detail(registrant, request=request)
     note_form = note_form or NoteForm()
+    cycle = confirmation.cycles_of(registrant).first()
     context.update(
+        confirmation_cycle=cycle,
+        purge_on=confirmation.purge_date_of(cycle) if cycle is not None else None,
+        can_confirm_for=registrant.status in registry.CONFIRMABLE
+        and registrant.erased_at is None
+        and can(request.user, Permission.REGISTRANT_EDIT),
+        confirm_form=ConfirmForForm(prefix="confirm"),
         note_form=note_form,
         errors=note_form.error_summary(),
         is_tombstone=registrant.status == RegistrationStatus.LEFT
@@ -318,6 +338,12 @@ def registrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 except registry.NotEditable:
                     messages.error(request, "This registrant left the program meanwhile.")
+                except registry.EmailInUse:
+                    messages.error(
+                        request,
+                        "Another registration uses this email address (one person, one "
+                        "registration); nothing was changed.",
+                    )
                 else:
                     messages.success(
                         request,

@@ -20,6 +20,7 @@ KERN_COUNTY = {
     "name_es": "Oficina del Sheriff del Condado de Kern",
     "short_name": "KCSO",
     "program_name": "Camera Registry Program",
+    "program_name_es": "Programa de Registro de Cámaras",
     "contact_email": "cameraregistry@kernsheriff.org",
     "contact_phone": "(661) 861-3110",
     "website": "https://www.kernsheriff.org/",

@@ -235,9 +235,7 @@ def ensure_staff_account():
     """
     import base64
 
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
+    from camreg.accounts import services as accounts
     from camreg.accounts.models import User
     from camreg.accounts.roles import Role
 
@@ -261,15 +259,9 @@ def ensure_staff_account():
         user.deactivated_reason = ""
         user.reactivated_at = timezone.now()  # not disabled for inactivity by the worker
         user.save()
-        key = base64.b32decode(DEMO_TOTP_SECRET).hex()
-        TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
-        TOTPDevice.objects.get_or_create(
-            user=user, key=key, defaults={"name": "Demo authenticator", "confirmed": True}
+        # Stored like everyone's: the key encrypted, the recovery codes hashed.
+        accounts.set_authenticator(
+            user, base64.b32decode(DEMO_TOTP_SECRET), name="Demo authenticator"
         )
-        TOTPDevice.objects.filter(user=user).update(confirmed=True)
-        StaticDevice.objects.filter(user=user).delete()
-        recovery = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
-        StaticToken.objects.bulk_create(
-            [StaticToken(device=recovery, token=code) for code in DEMO_RECOVERY_CODES]
-        )
+        accounts.new_recovery_codes(user, codes=list(DEMO_RECOVERY_CODES))
     return user

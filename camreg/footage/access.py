@@ -13,5 +13,7 @@ URL_ACCESS = {
         Permission.CANVASS, kwargs=lambda f: _NO_SUCH_REQUEST, ok=405
     ),
     "footage:request-close": staff(Permission.CANVASS, kwargs=lambda f: _NO_SUCH_REQUEST, ok=405),
+    "footage:request-renew": staff(Permission.CANVASS, kwargs=lambda f: _NO_SUCH_REQUEST, ok=405),
+    "footage:call-log": staff(Permission.CANVASS, kwargs=lambda f: _NO_SUCH_REQUEST, ok=405),
     "footage-public:answer": public(kwargs=lambda f: {"token": "not-a-real-token"}, ok=410),
 }

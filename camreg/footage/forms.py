@@ -40,6 +40,13 @@ class RequestForm(UswdsFormMixin, forms.Form):
         ),
     )
 
+    repeat = forms.BooleanField(
+        label="Ask these owners again",
+        required=False,
+        help_text="Some of these owners were already asked on this case. Tick this to send "
+        "them a new request anyway.",
+    )
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("window_start"), cleaned.get("window_end")
@@ -82,4 +89,18 @@ class FinishForm(UswdsFormMixin, forms.Form):
         required=False,
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CallForm(UswdsFormMixin, forms.Form):
+    """The outcome of one attempt of a call task (a call or a text, as the task says)."""
+
+    outcome = forms.ChoiceField(label="Outcome", choices=ContactOutcome.choices)
+    at = _datetime_field("When", required=False, help_text="Leave empty for now.")
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What they said; with an answer, it is kept as their note.",
     )

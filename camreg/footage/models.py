@@ -164,3 +164,76 @@ class ContactAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"Contact {self.pk} on request {self.request_id}"
+
+
+class CallChannel(models.TextChoices):
+    """How a call task reaches the owner: what they asked for when they registered."""
+
+    CALL = "call", "Phone call"
+    TEXT = "text", "Text message"
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", "To do"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "No longer needed"
+
+
+class CallTask(models.Model):
+    """Calling or texting an owner who prefers that to email, for one request.
+
+    Created with the request (services.calls); the deputy reads the owner's number and
+    preferred times and a script in the owner's language (rendered when shown, from the
+    request and the registrant as they are then), and logs each attempt's outcome. The
+    task is done once an attempt reaches the owner; it is no longer needed once the owner
+    answers online, the request is finished, or the owner leaves the program.
+    """
+
+    request = models.OneToOneField(
+        FootageRequest, on_delete=models.CASCADE, related_name="call_task"
+    )
+    channel = models.CharField(max_length=10, choices=CallChannel.choices)
+    status = models.CharField(
+        max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    outcome = models.CharField(max_length=20, choices=ContactOutcome.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"Call task {self.pk} of request {self.request_id}"
+
+
+class RenewalKind(models.TextChoices):
+    RESENT = "resent", "Sent again with a new link"
+    EXTENDED = "extended", "Link extended"
+
+
+class RequestRenewal(models.Model):
+    """A request sent again or its link extended by staff, usually after it expired."""
+
+    request = models.ForeignKey(FootageRequest, on_delete=models.CASCADE, related_name="renewals")
+    kind = models.CharField(max_length=10, choices=RenewalKind.choices)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    staff_name = models.CharField(max_length=200)
+    at = models.DateTimeField(auto_now_add=True)
+    previous_status = models.CharField(max_length=20, choices=Status.choices)
+    previous_expiry = models.DateTimeField(null=True, blank=True)
+    new_expiry = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Renewal {self.pk} of request {self.request_id}"

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/contact/", views.request_contact, name="request-contact"),
     path("<int:pk>/received/", views.request_received, name="request-received"),
     path("<int:pk>/close/", views.request_close, name="request-close"),
+    path("<int:pk>/renew/", views.request_renew, name="request-renew"),
+    path("calls/<int:pk>/", views.call_log, name="call-log"),
 ]

@@ -10,7 +10,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,8 +21,8 @@ from camreg.audit import services as audit
 from camreg.canvass.models import Case
 
 from . import services
-from .forms import AnswerForm, ContactForm, FinishForm, RequestForm
-from .models import FootageRequest, Status
+from .forms import AnswerForm, CallForm, ContactForm, FinishForm, RequestForm
+from .models import CallTask, ContactOutcome, FootageRequest, Status
 
 # Console ----------------------------------------------------------------------------------
 
@@ -82,10 +84,14 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 message=form.cleaned_data["message"],
                 window_start=form.cleaned_data["window_start"],
                 window_end=form.cleaned_data["window_end"],
+                repeat=form.cleaned_data["repeat"],
                 request=request,
             )
         except services.FootageError as error:
-            form.add_error(None, error.message)
+            if error.code == "already_asked":
+                form.add_error("repeat", error.message)
+            else:
+                form.add_error(None, error.message)
         else:
             emailed = sum(1 for r in created if r.status == Status.SENT)
             text = f"{emailed} footage request{'s' if emailed != 1 else ''} sent by email."
@@ -95,8 +101,14 @@ def request_create(request: HttpRequest) -> HttpResponse:
                     f" {drafts} owner{'s have' if drafts != 1 else ' has'} no email address:"
                     " contact them by phone or in person and log it on the request."
                 )
+            calls = sum(1 for r in created if services.task_of(r) is not None)
+            if calls:
+                text += (
+                    f" {calls} owner{'s prefer' if calls != 1 else ' prefers'} a call or a text:"
+                    " see the call tasks on the case."
+                )
             messages.success(request, text)
-            return redirect("footage:dashboard")
+            return redirect(reverse("canvass:case", kwargs={"pk": case.pk}) + "#footage-requests")
     audit.record(
         "footage.request_form_viewed",
         actor=request.user,
@@ -162,6 +174,8 @@ def _detail(request: HttpRequest, pk: int, forms: dict | None = None, status: in
         "footage/request_detail.html",
         {
             "fr": footage_request,
+            "row": services.request_row(footage_request),
+            "outcomes": ContactOutcome.choices,
             "days_left": services.days_left(footage_request),
             "contacts": footage_request.contact_attempts.all(),
             "contact_form": contact_form,
@@ -236,6 +250,72 @@ def request_received(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _finish(request, pk, "close", services.close, "Request closed.")
+
+
+def _back(request: HttpRequest, footage_request: FootageRequest) -> HttpResponse:
+    """To the page the form was on (`next`, when it is on this site), else the request."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("footage:request", pk=footage_request.pk)
+
+
+@permission_required(Permission.CANVASS)
+@require_POST
+def call_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log the outcome of one attempt of a call task (from the case or the request page)."""
+    task = get_object_or_404(CallTask.objects.select_related("request", "request__case"), pk=pk)
+    form = CallForm(request.POST, prefix=f"call-{task.pk}")
+    if form.is_valid():
+        try:
+            services.log_call(
+                task,
+                actor=request.user,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                at=form.cleaned_data["at"],
+                request=request,
+            )
+        except services.FootageError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Call logged on request #{task.request_id}.")
+    else:
+        problems = "; ".join(
+            f"{label}: {text}" if label else text for _id, label, text in form.error_summary()
+        )
+        messages.error(request, f"The call was not logged: {problems}")
+    return _back(request, task.request)
+
+
+@permission_required(Permission.CANVASS)
+@require_POST
+def request_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send an unanswered request again with a new link, or extend its link."""
+    footage_request = get_object_or_404(
+        FootageRequest.objects.select_related("case", "registrant"), pk=pk
+    )
+    extending = request.POST.get("action") == "extend"
+    try:
+        if extending:
+            services.extend(footage_request, actor=request.user, request=request)
+        else:
+            services.resend(footage_request, actor=request.user, request=request)
+    except services.FootageError as error:
+        messages.error(request, error.message)
+    else:
+        until = timezone.localtime(footage_request.link_expires_at).strftime("%b %-d, %Y %H:%M")
+        if extending:
+            messages.success(
+                request, f"Request #{pk}: the link already emailed now works until {until}."
+            )
+        else:
+            messages.success(
+                request, f"Request #{pk} sent again; its new link works until {until}."
+            )
+    return _back(request, footage_request)
 
 
 # The registrant's answer page -------------------------------------------------------------

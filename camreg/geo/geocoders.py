@@ -58,6 +58,12 @@ class GeocodeResult:
     matched_address: str
     source: str  # the geocoder's name
     state: str = ""  # two-letter code of the state the point is in, when the geocoder knows
+    # The matched address in its tidy form ("1200 Truxtun Ave", "Bakersfield", "93301"), when
+    # the geocoder knows its parts: what a registry stores rather than the typed text.
+    street_line: str = ""
+    unit: str = ""
+    city: str = ""
+    postcode: str = ""
 
 
 class Geocoder(ABC):
@@ -121,7 +127,17 @@ class AddressPointsGeocoder(Geocoder):
         best = candidates[0]
         matched = best.address(with_unit=bool(same_unit))
         state = states.state_code(best.region)
-        return GeocodeResult(best.latitude, best.longitude, matched, self.name, state)
+        return GeocodeResult(
+            best.latitude,
+            best.longitude,
+            matched,
+            self.name,
+            state,
+            street_line=best.street_line,
+            unit=best.unit if same_unit else "",
+            city=best.city,
+            postcode=best.postcode,
+        )
 
     def _one_place(self, points: list[AddressPoint]) -> bool:
         first = points[0]

@@ -51,6 +51,11 @@ class AddressPoint(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], *NORMALIZED_FIELDS}
         super().save(*args, **kwargs)
 
+    @property
+    def street_line(self) -> str:
+        """'1200 Truxtun Ave': number and street as the address data spells them."""
+        return " ".join(part for part in (self.number, self.street) if part)
+
     def address(self, *, with_unit: bool = True) -> str:
         """'1200 Truxtun Ave Apt 5, Bakersfield, CA 93301'."""
         unit = self.unit if with_unit else ""

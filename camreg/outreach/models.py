@@ -47,6 +47,16 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     # The Message-ID header, "<...@domain>", the same on every attempt.
     message_id = models.CharField(max_length=255, unique=True)
+    # What this email is for, unique: queueing it again with the same key (a job that runs
+    # twice, a retried request) finds the message already there instead of adding another.
+    # Callers that may repeat give a key ("confirmation:41:annual"); otherwise it is
+    # "message:" + the Message-ID.
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    # Which worker run holds the claim while the message is "sending"
+    # ("host:pid-namespace:pid:random"); empty otherwise.
+    claimed_by = models.CharField(max_length=120, blank=True)
+    # When it failed for good (refused by the mail server, or out of attempts).
+    failed_at = models.DateTimeField(null=True, blank=True)
     # Erase the address and contents once sent (the goodbye email after leaving).
     redact_after_send = models.BooleanField(default=False)
     redacted_at = models.DateTimeField(null=True, blank=True)
@@ -55,6 +65,7 @@ class OutboxMessage(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outreach_due_idx"),
+            models.Index(fields=["status", "failed_at"], name="outreach_failed_idx"),
         ]
 
     def __str__(self) -> str:

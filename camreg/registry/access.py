@@ -3,6 +3,7 @@ from camreg.web.access import portal, public
 URL_ACCESS = {
     "registry:register": public(),
     "registry:register-sent": public(),
+    "registry:locate": public(),
     "registry:verify": public(kwargs=lambda f: {"token": "not-a-real-token"}, ok=410),
     "registry:manage-request": public(),
     "registry:manage-sent": public(),

@@ -19,4 +19,5 @@ class RegistryConfig(AppConfig):
         register(
             Job("camreg.registry.tasks.purge_unverified_registrations", HOUR),
             Job("camreg.registry.tasks.erase_rejected_registrations", DAY),
+            Job("camreg.registry.tasks.purge_pending_photos", HOUR),
         )

@@ -40,10 +40,24 @@ class LeaveReason(models.TextChoices):
     MOVED = "moved", _("Moved away")
 
 
+# Registrations in these states hold the email address that identifies the registrant: at
+# most one of them per address (the database enforces it). A rejected registration waits only
+# for its erasure, so the person may register anew; a tombstone has no address.
+ONE_PER_EMAIL_STATUSES = ("unverified", "pending_review", "active", "lapsed")
+
+
+def normalise_email(email: str) -> str:
+    """The email address spelled one way, as registrations are told apart: trimmed and in
+    lower case ("Ana@Example.com " and "ana@example.com" are one person)."""
+    return (email or "").strip().lower()
+
+
 class Registrant(models.Model):
     """A resident or business taking part in the program.
 
     After leaving, the row stays as a tombstone: status, dates and reason, no personal data.
+    One person, one registration: `email_key` (the normalised email, kept by save()) is
+    unique among registrations in ONE_PER_EMAIL_STATUSES.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -51,6 +65,8 @@ class Registrant(models.Model):
     business_name = models.CharField(max_length=200, blank=True)
     name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(max_length=254, blank=True, db_index=True)
+    # normalise_email(email), kept by save(): what the one-registration-per-email rule compares.
+    email_key = models.CharField(max_length=254, blank=True, editable=False, default="")
     phone = models.CharField(max_length=20, blank=True)  # E.164
     alternate_phone = models.CharField(max_length=20, blank=True)  # E.164
     onsite_contact_name = models.CharField(max_length=200, blank=True)
@@ -79,9 +95,24 @@ class Registrant(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email_key"],
+                condition=~models.Q(email_key="")
+                & models.Q(status__in=ONE_PER_EMAIL_STATUSES),
+                name="one_registration_per_email",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Registrant {self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.email_key = normalise_email(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_key"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
@@ -237,6 +268,21 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"Consent {self.pk} to {self.terms_version}"
+
+
+class PendingPhoto(models.Model):
+    """A camera photo chosen on a form that is not saved yet ("add another camera" reloads the
+    page): re-encoded at once, kept under a signed reference the form carries, and erased by
+    the scheduled purge if the form is never saved (PENDING_PHOTO_HOURS)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    photo = models.CharField(max_length=255)  # storage name of the re-encoded JPEG
+    # The name of the file the person chose, shown beside the field ("kept: IMG_0042.jpg").
+    original_name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Pending photo {self.pk}"
 
 
 class TokenPurpose(models.TextChoices):

@@ -16,3 +16,16 @@ sites_changed = Signal()
 # reaching its erasure date). Argument: `registrant`. Receivers erase what they hold about
 # the person; rows that are evidence stay.
 registrant_erased = Signal()
+
+# A registrant confirmed that their registration is current, which restarts their year
+# until the next annual confirmation (camreg.confirmation). Arguments: `registrant`, `via`
+# (one of CONFIRMED_VIA), `actor` (the staff member for "staff" and "review", else None) and
+# `reason` (staff confirmations on the registrant's behalf; else "").
+registration_confirmed = Signal()
+
+CONFIRMED_VIA = (
+    "review",  # the registration was confirmed (staff review, or automatic confirmation)
+    "link",  # the registrant's one-click "everything is still correct" link
+    "portal",  # the registrant saved their registration or accepted new terms in the portal
+    "staff",  # staff confirmed on the registrant's behalf (a call, a letter), with a reason
+)

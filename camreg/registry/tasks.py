@@ -13,3 +13,9 @@ def erase_rejected_registrations() -> int:
 def purge_unverified_registrations() -> int:
     """Erase registrations whose email was not verified in time (hourly, by the scheduler)."""
     return services.purge_unverified()
+
+
+@task()
+def purge_pending_photos() -> int:
+    """Erase photos chosen on forms that were never saved (hourly, by the scheduler)."""
+    return services.purge_pending_photos()

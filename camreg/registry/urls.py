@@ -7,6 +7,7 @@ app_name = "registry"
 urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/sent/", views.register_sent, name="register-sent"),
+    path("register/locate/", views.locate, name="locate"),
     path("verify/<str:token>/", views.verify, name="verify"),
     path("manage/", views.manage_request, name="manage-request"),
     path("manage/sent/", views.manage_sent, name="manage-sent"),

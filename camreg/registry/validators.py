@@ -6,6 +6,8 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from camreg.web import phones
+
 
 def normalize_us_phone(value: str) -> str:
     """Parse a US phone number; return it in E.164 form or raise ValidationError."""
@@ -26,10 +28,5 @@ def normalize_us_phone(value: str) -> str:
 
 
 def format_phone(e164: str) -> str:
-    if not e164:
-        return ""
-    try:
-        number = phonenumbers.parse(e164, "US")
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    """A stored number as people write it, (661) 555-0123: camreg.web.phones, the one format."""
+    return phones.national(e164)

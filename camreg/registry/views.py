@@ -5,20 +5,27 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from camreg.web.http import client_ip, rate_limited
+from camreg.web.http import (
+    client_ip,
+    count_towards_limit,
+    rate_limit_reached,
+    rate_limited,
+)
 
 from . import portal as portal_session
 from . import services
 from .forms import LeaveForm, ManageRequestForm, MovedForm, RegistrationForm, TermsAcceptanceForm
-from .models import Camera, Registrant, RegistrationStatus
+from .models import Camera, Registrant, RegistrationStatus, normalise_email
 from .validators import format_phone
 
 
@@ -32,6 +39,33 @@ def _client(request: HttpRequest) -> services.Client:
 
 SENT_COOKIE = "camreg_registered"
 SENT_COOKIE_SECONDS = 900
+
+
+def _link_language(request: HttpRequest, language: str | None = None) -> str | None:
+    """The language a link from an email asks for: the registrant's (`language`, from the
+    link's token) or ?lang=; activated for this request. The caller remembers it for the
+    next pages with _remember_language. None when the link names none."""
+    supported = dict(settings.LANGUAGES)
+    chosen = language if language in supported else request.GET.get("lang", "")
+    if chosen not in supported:
+        return None
+    translation.activate(chosen)
+    request.LANGUAGE_CODE = chosen
+    return chosen
+
+
+def _remember_language(response: HttpResponse, language: str | None) -> HttpResponse:
+    """Keep the link's language for the pages that follow (the language switch's cookie)."""
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+        response["Content-Language"] = language
+    return response
 
 
 def _posted(request: HttpRequest):
@@ -56,47 +90,103 @@ def _register_context(request: HttpRequest, form, *, blank: bool = False) -> dic
         "terms_text": services.terms_text(terms, request.LANGUAGE_CODE),
         "is_edit": not blank and not form.with_terms,
         "cache_form": blank,
+        "file_input_text": FILE_INPUT_TEXT,
     }
+
+
+# USWDS's file input writes its own English words; register.js puts these in their place.
+FILE_INPUT_TEXT = {
+    "Drag file here or": gettext_lazy("Drag file here or"),
+    "choose from folder": gettext_lazy("choose from folder"),
+    "Choose from folder": gettext_lazy("Choose from folder"),
+    "No file selected.": gettext_lazy("No file selected."),
+    "Selected file": gettext_lazy("Selected file"),
+    "Change file": gettext_lazy("Change file"),
+    "You have selected the file:": gettext_lazy("You have selected the file:"),
+}
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        form = RegistrationForm(request.POST, request.FILES)
-        if not form.is_structure_change and rate_limited(
-            request, "register-ip", settings.RATE_LIMIT_REGISTER_PER_IP
-        ):
-            return _too_many(request, "registry/register.html", _register_context(request, form))
-        if form.is_valid():
-            if form.honeypot_filled:  # a bot: look like success, store nothing
-                return redirect("registry:register-sent")
-            sites = form.prepare_sites()
-            if sites is not None:
-                registrant = services.register(form.contact.cleaned_data, sites, _client(request))
-                # The "check your email" page names the address; a short-lived signed cookie
-                # carries it there without writing a session row for every registration.
-                response = redirect("registry:register-sent")
-                response.set_signed_cookie(
-                    SENT_COOKIE,
-                    registrant.email,
-                    salt=SENT_COOKIE,
-                    max_age=SENT_COOKIE_SECONDS,
-                    httponly=True,
-                    samesite="Lax",
-                    secure=request.is_secure(),
-                )
-                return response
-    else:
+    if request.method != "POST":
         language = request.LANGUAGE_CODE
         blank = SimpleLazyObject(
             lambda: RegistrationForm(initial={"contact": {"language": language}})
         )
         context = _register_context(request, blank, blank=True)
         return render(request, "registry/register.html", context)
+    form = RegistrationForm(request.POST, request.FILES)
+    if form.is_structure_change:
+        return render(request, "registry/register.html", _register_context(request, form))
+    email = normalise_email(request.POST.get("contact-email", ""))[:254]
+    if _registrations_limited(request, email):
+        # Alone: the limit is the one thing to say, not the form's problems (the form keeps
+        # what was typed, unchecked).
+        form.finalize_structure_change()
+        return _too_many(request, "registry/register.html", _register_context(request, form))
+    if form.check():
+        if form.honeypot_filled:  # a bot: look like success, store nothing
+            return redirect("registry:register-sent")
+        sites = form.prepare_sites()
+        if sites is not None:
+            outcome = services.register(form.contact.cleaned_data, sites, _client(request))
+            form.forget_pending_photos()
+            _count_registration(request, email)
+            # The same page whether the registration is new or the email was registered
+            # already (then a link to that registration went out): nothing tells who is
+            # registered. A short-lived signed cookie carries the typed address to the page
+            # without writing a session row for every registration.
+            response = redirect("registry:register-sent")
+            response.set_signed_cookie(
+                SENT_COOKIE,
+                outcome.registrant.email if outcome.new else form.contact.cleaned_data["email"],
+                salt=SENT_COOKIE,
+                max_age=SENT_COOKIE_SECONDS,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
+            return response
+    form.keep_photos(form.decoded)
     status = 400 if form.error_summary() else 200
     return render(
         request, "registry/register.html", _register_context(request, form), status=status
+    )
+
+
+def _registrations_limited(request: HttpRequest, email: str) -> bool:
+    """Whether this connection or this email has had its share of accepted registrations."""
+    if rate_limit_reached(request, "register-ip", settings.RATE_LIMIT_REGISTER_PER_IP):
+        return True
+    return bool(email) and rate_limit_reached(
+        request, "register-email", settings.RATE_LIMIT_REGISTER_PER_EMAIL, key=email
+    )
+
+
+def _count_registration(request: HttpRequest, email: str) -> None:
+    count_towards_limit(request, "register-ip", settings.RATE_LIMIT_REGISTER_PER_IP)
+    count_towards_limit(
+        request, "register-email", settings.RATE_LIMIT_REGISTER_PER_EMAIL, key=email
+    )
+
+
+@never_cache
+@require_http_methods(["GET"])
+def locate(request: HttpRequest) -> JsonResponse:
+    """Where a typed address is, for the form's map (its pin follows the address): found
+    inside the agency's area or not. Saving checks the address again; nothing is stored."""
+    if rate_limited(request, "locate-ip", settings.RATE_LIMIT_LOCATE_PER_IP):
+        return JsonResponse({"found": False, "limited": True}, status=429)
+    site = {
+        name: str(request.GET.get(name, ""))[:200] for name in ("street", "unit", "city", "postcode")
+    }
+    try:
+        located = services.locate_site(site)
+    except services.SiteLocationError:
+        return JsonResponse({"found": False})
+    return JsonResponse(
+        {"found": True, "latitude": located.latitude, "longitude": located.longitude}
     )
 
 
@@ -117,27 +207,35 @@ def register_sent(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a button (so mail scanners cannot use the link up); POST verifies."""
+    """GET shows a button (so mail scanners cannot use the link up); POST verifies. Both in
+    the registrant's language, whatever the browser prefers."""
+    try:
+        language = _link_language(
+            request, services.peek_token(token, "verify_email").registrant.language
+        )
+    except services.TokenInvalid:
+        language = _link_language(request)
+        response = render(request, "registry/link_invalid.html", {"kind": "verify"}, status=410)
+        return _remember_language(response, language)
     if request.method == "GET":
-        try:
-            services.peek_token(token, "verify_email")
-        except services.TokenInvalid:
-            return render(request, "registry/link_invalid.html", {"kind": "verify"}, status=410)
-        return render(request, "registry/verify.html")
+        return _remember_language(render(request, "registry/verify.html"), language)
     try:
         registrant = services.verify_email(token)
     except services.TokenInvalid:
-        return render(request, "registry/link_invalid.html", {"kind": "verify"}, status=410)
-    return render(
+        response = render(request, "registry/link_invalid.html", {"kind": "verify"}, status=410)
+        return _remember_language(response, language)
+    response = render(
         request,
         "registry/verified.html",
         {"active": registrant.status == RegistrationStatus.ACTIVE},
     )
+    return _remember_language(response, language)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def manage_request(request: HttpRequest) -> HttpResponse:
+    language = _link_language(request)
     form = ManageRequestForm(_posted(request))
     if request.method == "POST":
         if rate_limited(request, "manage-ip", settings.RATE_LIMIT_MAGIC_LINK_PER_IP):
@@ -151,12 +249,13 @@ def manage_request(request: HttpRequest) -> HttpResponse:
             # The same answer whether or not the address is registered.
             return redirect("registry:manage-sent")
     status = 400 if form.is_bound and form.errors else 200
-    return render(
+    response = render(
         request,
         "registry/manage_request.html",
         {"form": form, "errors": form.error_summary()},
         status=status,
     )
+    return _remember_language(response, language)
 
 
 @require_http_methods(["GET"])
@@ -167,18 +266,23 @@ def manage_sent(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def manage_link(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; POST opens the portal. In the registrant's language, which the
+    portal keeps (the language cookie), whatever the browser prefers."""
+    try:
+        language = _link_language(request, services.peek_token(token, "manage").registrant.language)
+    except services.TokenInvalid:
+        language = _link_language(request)
+        response = render(request, "registry/link_invalid.html", {"kind": "manage"}, status=410)
+        return _remember_language(response, language)
     if request.method == "GET":
-        try:
-            services.peek_token(token, "manage")
-        except services.TokenInvalid:
-            return render(request, "registry/link_invalid.html", {"kind": "manage"}, status=410)
-        return render(request, "registry/manage_link.html")
+        return _remember_language(render(request, "registry/manage_link.html"), language)
     try:
         registrant = services.open_portal(token)
     except services.TokenInvalid:
-        return render(request, "registry/link_invalid.html", {"kind": "manage"}, status=410)
+        response = render(request, "registry/link_invalid.html", {"kind": "manage"}, status=410)
+        return _remember_language(response, language)
     portal_session.start(request, registrant)
-    return redirect("registry:portal")
+    return _remember_language(redirect("registry:portal"), registrant.language)
 
 
 def _portal_registrant(request: HttpRequest) -> Registrant | None:
@@ -220,12 +324,19 @@ def portal_edit(request: HttpRequest) -> HttpResponse:
         form = RegistrationForm(request.POST, request.FILES, with_terms=False)
         if not form.is_structure_change and _portal_save_limited(request, registrant):
             limited = True
-        elif form.is_valid() and not form.honeypot_filled:
+        elif form.check() and not form.honeypot_filled:
             sites = form.prepare_sites()
             if sites is not None:
-                services.update_registration(registrant, form.contact.cleaned_data, sites)
-                messages.success(request, _("Your registration is updated."))
-                return redirect("registry:portal")
+                try:
+                    services.update_registration(registrant, form.contact.cleaned_data, sites)
+                except services.EmailInUse as error:
+                    form.contact.add_error("email", str(error))
+                else:
+                    form.forget_pending_photos()
+                    messages.success(request, _("Your registration is updated."))
+                    return redirect("registry:portal")
+        if not form.is_structure_change and not limited:
+            form.keep_photos(form.decoded)
     else:
         form = RegistrationForm(with_terms=False, initial=RegistrationForm.initial_for(registrant))
     with_photo = set(

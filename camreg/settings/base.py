@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "camreg.agency",
     "camreg.geo",
     "camreg.registry",
+    "camreg.confirmation",
     "camreg.outreach",
     "camreg.api",
     "camreg.canvass",
@@ -152,7 +153,8 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "console:home"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, refusing service accounts: they never sign in (decision 0019).
+    "camreg.accounts.backends.StaffBackend",
 ]
 
 # Staff sign-in security (CJIS-style): lockout, second factor, session limits.
@@ -179,6 +181,15 @@ STAFF_INACTIVE_DAYS = env.int("STAFF_INACTIVE_DAYS", default=90)
 # Links sent by email: invitations and password resets (single use).
 STAFF_INVITATION_DAYS = env.int("STAFF_INVITATION_DAYS", default=7)
 STAFF_PASSWORD_RESET_MINUTES = env.int("STAFF_PASSWORD_RESET_MINUTES", default=60)
+# Second-factor secrets at rest (decision 0023): authenticator keys are encrypted with Fernet
+# under MFA_ENCRYPTION_KEY, which never lives in the database; development and test settings
+# have a fixed key, production refuses to start without one. Retired keys (after a rotation,
+# `manage.py rotate_mfa_key`) still decrypt what they encrypted. Recovery codes are stored as
+# scrypt hashes with cost MFA_RECOVERY_CODE_WORK (N; a power of two).
+MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="")
+DEVELOPMENT_MFA_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQtb25seS1tZmEta2V5LW5vdC1zZWM="
+MFA_ENCRYPTION_RETIRED_KEYS = env.list("MFA_ENCRYPTION_RETIRED_KEYS", default=[])
+MFA_RECOVERY_CODE_WORK = 2**14
 
 # Languages: every public page and every email to a registrant ships in both.
 LANGUAGE_CODE = "en"
@@ -206,9 +217,9 @@ STORAGES = {
     "default": {
         "BACKEND": env.str("FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"),
     },
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
-    },
+    # WhiteNoise's compressed manifest storage (gzip and Brotli beside each file, content
+    # hashes in the names, served immutable), with hashed URLs under DEBUG too (decision 0020).
+    "staticfiles": {"BACKEND": "camreg.web.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"  # uploaded files are served only through views
@@ -265,6 +276,21 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Camera Registry <camera-registry@localhost>"
 )
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# A worker's claim on a message it is sending lapses after this many seconds without renewal
+# (a worker that died on another machine); longer than one message can take to send.
+OUTBOX_SENDING_TIMEOUT = env.int("OUTBOX_SENDING_TIMEOUT", default=900)
+
+# Annual confirmation (camreg.confirmation, decision 0022): a registration is due this many
+# months after it was last confirmed; reminders so many days after the annual email; lapsed
+# when not confirmed within CONFIRMATION_LAPSE_DAYS of it; purged (personal data erased)
+# LAPSED_PURGE_MONTHS after lapsing, with a notice LAPSED_PURGE_NOTICE_DAYS before.
+CONFIRMATION_INTERVAL_MONTHS = env.int("CONFIRMATION_INTERVAL_MONTHS", default=12)
+CONFIRMATION_REMINDER_DAYS = [
+    int(days) for days in env.list("CONFIRMATION_REMINDER_DAYS", default=["14", "28"])
+]
+CONFIRMATION_LAPSE_DAYS = env.int("CONFIRMATION_LAPSE_DAYS", default=45)
+LAPSED_PURGE_MONTHS = env.int("LAPSED_PURGE_MONTHS", default=12)
+LAPSED_PURGE_NOTICE_DAYS = env.int("LAPSED_PURGE_NOTICE_DAYS", default=30)
 
 TASKS = {
     "default": {
@@ -277,6 +303,8 @@ TASKS = {
 # Longer than any task runs. After TASK_MAX_ATTEMPTS workers died on it, it is marked failed.
 TASK_STALE_AFTER = env.int("TASK_STALE_AFTER", default=3600)
 TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=3)
+# Finished task rows (successful or failed) are deleted this many days after they finished.
+TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
 
 # The audit log (decision 0017, docs/operations.md "The audit log"). Its chain is HMAC-SHA256
 # under AUDIT_HMAC_KEY, which never lives in the database; development and test settings have
@@ -298,8 +326,16 @@ UNVERIFIED_PURGE_DAYS = env.int("UNVERIFIED_PURGE_DAYS", default=7)
 REJECTED_ERASE_DAYS = env.int("REJECTED_ERASE_DAYS", default=30)
 MAGIC_LINK_MINUTES = env.int("MAGIC_LINK_MINUTES", default=30)
 PORTAL_SESSION_MINUTES = env.int("PORTAL_SESSION_MINUTES", default=60)
+# A photo chosen on a form that is not saved yet ("add another camera" reloads the page) is
+# kept this long at most, then erased by the hourly purge.
+PENDING_PHOTO_HOURS = env.int("PENDING_PHOTO_HOURS", default=3)
 # Rate limits as "count/period" with period s, m, h or d; "" switches one off.
+# Registrations count when accepted (stored, or answered with a link to the one there is),
+# per client IP and per email address; attempts with mistakes in them do not count.
 RATE_LIMIT_REGISTER_PER_IP = env.str("RATE_LIMIT_REGISTER_PER_IP", default="20/h")
+RATE_LIMIT_REGISTER_PER_EMAIL = env.str("RATE_LIMIT_REGISTER_PER_EMAIL", default="5/h")
+# Address look-ups of the form's map (the pin follows the typed address).
+RATE_LIMIT_LOCATE_PER_IP = env.str("RATE_LIMIT_LOCATE_PER_IP", default="300/h")
 RATE_LIMIT_MAGIC_LINK_PER_IP = env.str("RATE_LIMIT_MAGIC_LINK_PER_IP", default="20/h")
 RATE_LIMIT_MAGIC_LINK_PER_EMAIL = env.str("RATE_LIMIT_MAGIC_LINK_PER_EMAIL", default="5/h")
 # Saves of the portal's edit form (structure changes such as "add a camera" do not count).

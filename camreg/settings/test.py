@@ -27,6 +27,9 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 MAP_TILE_URL = ""  # tests never reach the network
 AUDIT_HMAC_KEY = "test-only-audit-key-" + "k" * 40
+MFA_ENCRYPTION_KEY = "dGVzdC1vbmx5LW1mYS1lbmNyeXB0aW9uLWtleS14eHg="
+# Cheap recovery-code hashes, as PASSWORD_HASHERS above: tests make many staff members.
+MFA_RECOVERY_CODE_WORK = 2**4
 # Checkpoints only where a test asks for them (in its own temporary folder).
 AUDIT_CHECKPOINT_FILE = ""
 AUDIT_CHECKPOINT_SYSLOG = ""

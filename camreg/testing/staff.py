@@ -16,15 +16,16 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from camreg.accounts import services
-from camreg.accounts.models import User
+from camreg.accounts.models import AuthenticatorDevice, RecoveryCodeDevice, User
 
 PASSWORD = "plain lantern orchard 42"  # noqa: S105 - every test staff member's
 
 _numbers = itertools.count(1)
+# The recovery codes handed out by `make_staff`, by (device id, salt): only their hashes are
+# in the database, so tests remember them here.
+_issued_codes: dict[tuple[int, str], list[str]] = {}
 
 
 class StaffClient(Client):
@@ -50,9 +51,19 @@ def make_staff(
         roles=list(roles),
     )
     if enrolled:
-        TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-        services.new_recovery_codes(user)
+        AuthenticatorDevice.objects.create(user=user, name="phone", confirmed=True)
+        remember_recovery_codes(user, services.new_recovery_codes(user))
     return user
+
+
+def make_service_account(*roles: str, name: str | None = None) -> User:
+    """A new service account (decision 0019) with `roles` (default: deputy), as an
+    administrator creates one in the console."""
+    return services.create_service_account(
+        name=name or f"Dispatch System {next(_numbers)}",
+        roles=list(roles or ["deputy"]),
+        actor=None,
+    )
 
 
 def verified(user: User, yes: bool = True) -> User:
@@ -65,8 +76,8 @@ def verified(user: User, yes: bool = True) -> User:
 def signed_in(user: User, client: StaffClient | None = None) -> StaffClient:
     """`client` (a new one by default) signed in as `user`, second factor done, as after
     entering a code; the user is `client.user`."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
-        TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first() or (
+        AuthenticatorDevice.objects.create(user=user, name="phone", confirmed=True)
     )
     client = client or StaffClient()
     client.force_login(user)
@@ -104,17 +115,29 @@ def sign_in_browser(page, who: StaffClient | User) -> User:
 # The sign-in pages and the authenticator ---------------------------------------------------
 
 
-def device_of(user: User, *, confirmed: bool = True) -> TOTPDevice:
-    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).latest("pk")
+def device_of(user: User, *, confirmed: bool = True) -> AuthenticatorDevice:
+    return AuthenticatorDevice.objects.filter(user=user, confirmed=confirmed).latest("pk")
 
 
-def totp_now(device: TOTPDevice) -> str:
-    """The code an authenticator app shows now for `device`."""
+def totp_now(device: AuthenticatorDevice) -> str:
+    """The code an authenticator app shows now for `device` (its key decrypted)."""
     return pyotp.TOTP(base64.b32encode(device.bin_key).decode()).now()
 
 
+def remember_recovery_codes(user: User, codes: list[str]) -> list[str]:
+    """Remember codes just made for `user` (shown once, stored hashed) for `recovery_codes`."""
+    device = RecoveryCodeDevice.objects.filter(user=user).latest("pk")
+    _issued_codes[(device.pk, device.salt)] = list(codes)
+    return codes
+
+
 def recovery_codes(user: User) -> list[str]:
-    return list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    """The remembered recovery codes of `user` that still work (unused)."""
+    device = RecoveryCodeDevice.objects.filter(user=user).order_by("-pk").first()
+    if device is None:
+        return []
+    remembered = _issued_codes.get((device.pk, device.salt), [])
+    return [code for code in remembered if device.matching_code(code) is not None]
 
 
 def sign_in(

@@ -217,6 +217,9 @@ def test_registrant_journey(new_page, address_points, auto_confirm, language, vi
     assert direction.input_value() == "90"
     assert page.locator('[name="contact-email"]').input_value() == email
     assert_accessible(page, "update your registration")
+    # A camera on file shows folded, as one line: open it to change it.
+    assert not direction.is_visible()
+    page.locator("#camera-0-0 > details > summary").click()
     direction.fill("215")
     submit_registration(page)
     assert page.url.endswith("/my-registration/"), page.url

@@ -14,6 +14,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         "DJANGO_SETTINGS_MODULE": "camreg.settings.production",
         "SECRET_KEY": "k" * 20 + "-production-test-secret-" + "q7" * 20,
         "AUDIT_HMAC_KEY": "production-test-audit-key-" + "a3" * 16,
+        "MFA_ENCRYPTION_KEY": "cHJvZHVjdGlvbi10ZXN0LW1mYS1rZXktMDEyMzQ1Njc=",
         "ALLOWED_HOSTS": "registry.example.org",
         "SITE_URL": "https://registry.example.org",
         "CAMREG_VAR_DIR": env.pop("var_dir", str(ROOT / "var")),
@@ -47,6 +48,17 @@ def test_production_needs_a_real_secret_key():
     result = _manage("check", SECRET_KEY="short")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_needs_its_own_second_factor_key():
+    from camreg.settings.base import DEVELOPMENT_MFA_ENCRYPTION_KEY
+
+    for key in ("", "too-short", DEVELOPMENT_MFA_ENCRYPTION_KEY):
+        result = _manage("check", MFA_ENCRYPTION_KEY=key)
+        assert result.returncode != 0
+        assert "MFA_ENCRYPTION_KEY" in result.stderr
+    result = _manage("check", MFA_ENCRYPTION_RETIRED_KEYS="not-a-key")
+    assert result.returncode != 0 and "MFA_ENCRYPTION_RETIRED_KEYS" in result.stderr
 
 
 IS_SECURE = (

@@ -60,6 +60,7 @@ def _environment(tmp_path: Path, port: int = 8000) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="camreg.settings.production",
         SECRET_KEY="s" * 20 + "-slow-client-test-secret-" + "z9" * 20,
         AUDIT_HMAC_KEY="a" * 20 + "-slow-client-test-audit-key-" + "k3" * 10,
+        MFA_ENCRYPTION_KEY="c2xvdy1jbGllbnQtdGVzdC1tZmEta2V5LTAxMjM0NTY=",
         ALLOWED_HOSTS=SITE,
         SITE_URL=f"https://{SITE}",
         TRUSTED_PROXY_COUNT="1",  # the clients below play the proxy: X-Forwarded-Proto

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from camreg.scheduling import MINUTE, Job, register
+from camreg.scheduling import DAY, MINUTE, Job, register
 
 
 class WebConfig(AppConfig):
@@ -10,4 +10,8 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         # The task queue's own upkeep: tasks whose worker died run again (TASK_STALE_AFTER).
-        register(Job("camreg.web.tasks.recover_stale_tasks", 5 * MINUTE))
+        register(
+            Job("camreg.web.tasks.recover_stale_tasks", 5 * MINUTE),
+            # Finished task rows older than TASK_RESULTS_KEEP_DAYS.
+            Job("camreg.web.tasks.prune_task_results", DAY),
+        )

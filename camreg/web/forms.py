@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,6 +38,10 @@ class UswdsFormMixin(_FormBase):
     """
 
     show_errors = True
+    # Error messages written as sentences that name their field ("Enter your full name."):
+    # shown alone, without the label before them. A required field without its own message
+    # gets "Fill in “<label>”.".
+    errors_as_sentences = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,6 +59,13 @@ class UswdsFormMixin(_FormBase):
             )
             widget.attrs.setdefault("class", css)
             field.error_messages.setdefault("required", _("This field is required."))
+        if self.errors_as_sentences:
+            django_default = forms.Field.default_error_messages["required"]
+            for field in self.fields.values():
+                if field.error_messages.get("required") is django_default:
+                    field.error_messages["required"] = format_lazy(
+                        _("Fill in “{label}”."), label=field.label
+                    )
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -80,8 +92,9 @@ class UswdsFormMixin(_FormBase):
             items.append(("", "", str(error)))
         for name, field in self.fields.items():
             bound = self[name]
+            label = "" if self.errors_as_sentences else str(field.label)
             for error in bound.errors:
-                items.append((bound.id_for_label or bound.auto_id, str(field.label), str(error)))
+                items.append((bound.id_for_label or bound.auto_id, label, str(error)))
         return items
 
 

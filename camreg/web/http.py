@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 # The staff console and sign-in are in English; public pages follow the visitor's choice.
 STAFF_PREFIXES = ("/console/", "/staff/")
@@ -64,6 +64,33 @@ def rate_limited(request: HttpRequest, group: str, rate: str, key: str | None = 
         return False
     value = key if key is not None else (client_ip(request) or "unknown")
     return is_ratelimited(
+        request,
+        group=group,
+        key=lambda _group, _request: value,
+        rate=rate,
+        method=ALL,
+        increment=True,
+    )
+
+
+def rate_limit_reached(request: HttpRequest, group: str, rate: str, key: str | None = None) -> bool:
+    """Whether `group` has counted its `rate` already (for `key`, default the client's IP),
+    counting nothing: for limits on what was accepted, counted with count_towards_limit."""
+    if not rate:
+        return False
+    value = key if key is not None else (client_ip(request) or "unknown")
+    usage = get_usage(
+        request, group=group, key=lambda _group, _request: value, rate=rate, method=ALL
+    )
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def count_towards_limit(request: HttpRequest, group: str, rate: str, key: str | None = None):
+    """Count one accepted action in `group` (see rate_limit_reached)."""
+    if not rate:
+        return
+    value = key if key is not None else (client_ip(request) or "unknown")
+    get_usage(
         request,
         group=group,
         key=lambda _group, _request: value,

@@ -13,7 +13,7 @@ from camreg.outreach.services import queue_email
 
 from ..models import StaffToken, TokenPurpose, User
 from .links import STAFF_EMAIL_LANGUAGE, _link, _use_token, issue_token
-from .staff import _clean_roles
+from .staff import StaffChangeRefused, _clean_roles
 
 
 def invite(
@@ -41,6 +41,8 @@ def invite(
 
 
 def resend_invitation(user: User, *, actor: User, request: HttpRequest) -> str:
+    if user.is_service_account:
+        raise StaffChangeRefused("A service account never signs in: there is nothing to invite.")
     with transaction.atomic():
         link = _send_invitation(user, actor=actor)
         record(
@@ -75,8 +77,11 @@ def _send_invitation(user: User, *, actor: User | None) -> str:
 
 
 def accept_invitation(request: HttpRequest, staff_token: StaffToken, password: str) -> bool:
-    """Set the invitee's password; the second factor is set up next. False if already used."""
+    """Set the invitee's password; the second factor is set up next. False if already used
+    (or, whatever the link, for a service account)."""
     user = staff_token.user
+    if user.is_service_account:
+        return False
     with transaction.atomic():
         if not _use_token(staff_token):
             return False

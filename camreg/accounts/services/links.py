@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from camreg import tokens
 
-from ..models import StaffToken, User
+from ..models import AccountKind, StaffToken, User
 
 STAFF_EMAIL_LANGUAGE = "en"  # the console and staff emails are in English
 
@@ -32,9 +32,12 @@ def issue_token(
 
 
 def find_token(token: str, purpose: str) -> StaffToken | None:
-    """The unused, unexpired token of an active account, or None."""
+    """The unused, unexpired token of an active person's account, or None (a service account
+    never signs in, so no link works for one)."""
     return tokens.find_usable(
-        StaffToken.objects.select_related("user").filter(user__is_active=True),
+        StaffToken.objects.select_related("user").filter(
+            user__is_active=True, user__kind=AccountKind.PERSON
+        ),
         token,
         purpose=purpose,
     )

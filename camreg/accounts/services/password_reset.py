@@ -14,17 +14,18 @@ from camreg.audit.models import Outcome
 from camreg.audit.services import record
 from camreg.outreach.services import queue_email
 
-from ..models import StaffToken, TokenPurpose, User
+from ..models import AccountKind, StaffToken, TokenPurpose, User
 from .links import STAFF_EMAIL_LANGUAGE, _link, _use_token, issue_token
 
 
 def request_password_reset(request: HttpRequest, email: str) -> bool:
-    """Email a reset link if `email` belongs to an active account with a password.
+    """Email a reset link if `email` belongs to an active person's account with a password
+    (never a service account's).
 
     The caller answers the same either way; the return value is for tests and logs.
     """
     email = email.strip().lower()
-    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    user = User.objects.filter(email__iexact=email, is_active=True, kind=AccountKind.PERSON).first()
     sendable = user is not None and user.has_usable_password()
     with transaction.atomic():
         record(

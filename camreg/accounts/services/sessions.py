@@ -1,13 +1,20 @@
-"""Staff session limits: an absolute lifetime and an idle timeout, and signing out."""
+"""Staff session limits: an absolute lifetime and an idle timeout, signing out, and the list
+of each staff member's sessions that deactivation ends."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from importlib import import_module
+
 from django.conf import settings
 from django.contrib import auth
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
 from camreg.audit.services import record
+
+from ..models import StaffSession, User
 
 # Session keys.
 SIGNED_IN_AT_KEY = "staff_signed_in_at"  # epoch seconds
@@ -76,3 +83,38 @@ def sign_out(request: HttpRequest) -> None:
     if user.is_authenticated:
         record("auth.sign_out", actor=user, request=request, target=user)
     auth.logout(request)
+
+
+# The list of sessions ------------------------------------------------------------------
+
+
+def remember_session(user: User, session_key: str) -> None:
+    """Note a new signed-in session of `user` (on `user_logged_in`)."""
+    StaffSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+
+
+def forget_session(session_key: str) -> None:
+    StaffSession.objects.filter(session_key=session_key).delete()
+
+
+def end_all_sessions(user: User) -> int:
+    """End every session of `user`, for good; return how many listed sessions were deleted.
+
+    The listed sessions are deleted from the session store, and the account's session
+    generation goes up, so a session nobody listed (one from before the list existed) fails
+    Django's session hash check too and never comes back, not even after a reactivation.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    keys = list(StaffSession.objects.filter(user=user).values_list("session_key", flat=True))
+    for key in keys:
+        store.delete(key)
+    StaffSession.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    return len(keys)
+
+
+def forget_old_sessions(*, now=None) -> int:
+    """Drop list entries older than the longest staff session (they have ended anyway)."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.STAFF_SESSION_HOURS)
+    return StaffSession.objects.filter(created_at__lt=cutoff).delete()[0]

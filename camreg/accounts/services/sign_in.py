@@ -20,13 +20,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from camreg.audit.models import Outcome
 from camreg.audit.services import record
 
-from ..models import User
+from ..models import AccountKind, AuthenticatorDevice, RecoveryCode, RecoveryCodeDevice, User
+from .lockout import notify_lockout
 from .sessions import now_ts, start_session_clock
 
 # Session key: password given, second factor still to come.
@@ -50,6 +49,8 @@ def safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 def start_pending(request: HttpRequest, user: User, next_url: str) -> None:
     """Remember that `user` gave a correct password; the second factor comes next."""
+    if user.is_service_account:  # the authentication backend refuses them already
+        raise ValueError("A service account never signs in.")
     request.session.cycle_key()  # a new session id once the password is right
     request.session[PENDING_KEY] = {
         "user": user.pk,
@@ -67,7 +68,7 @@ def pending_user(request: HttpRequest) -> tuple[User, dict] | None:
     if now_ts() - float(data.get("since", 0)) > PENDING_SECONDS:
         clear_pending(request)
         return None
-    user = User.objects.filter(pk=data.get("user"), is_active=True).first()
+    user = User.objects.filter(pk=data.get("user"), is_active=True, kind=AccountKind.PERSON).first()
     if user is None:
         clear_pending(request)
         return None
@@ -79,7 +80,7 @@ def clear_pending(request: HttpRequest) -> None:
 
 
 def has_authenticator(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 # Failures and lockout -----------------------------------------------------------------
@@ -90,7 +91,10 @@ def _known_user(email: str) -> User | None:
 
 
 def record_failure(request: HttpRequest, email: str, *, stage: str) -> bool:
-    """Audit a failed sign-in (after django-axes counted it); True when it locked sign-in."""
+    """Audit a failed sign-in (after django-axes counted it); True when it locked sign-in.
+
+    When the failure locked the account itself, its owner and the administrators are
+    emailed (once per lockout)."""
     locked = bool(getattr(request, "axes_locked_out", False))
     user = _known_user(email)
     details = {"email": email[:254], "stage": stage}
@@ -115,6 +119,8 @@ def record_failure(request: HttpRequest, email: str, *, stage: str) -> bool:
                 "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
             },
         )
+        if user is not None:
+            notify_lockout(request, user)
     return locked
 
 
@@ -144,7 +150,7 @@ def count_code_failure(request: HttpRequest, user: User) -> bool:
 
 @dataclass
 class CodeCheck:
-    device: TOTPDevice | StaticDevice | None = None
+    device: AuthenticatorDevice | RecoveryCodeDevice | None = None
     method: str = ""  # "totp" or "recovery_code"
     throttled: bool = False  # a recent failure asks to wait a moment first
 
@@ -160,7 +166,7 @@ def check_code(user: User, code: str) -> CodeCheck:
     """Verify an authenticator code, or else a recovery code (which is then used up)."""
     code = normalize_code(code)
     if re.fullmatch(r"\d{6}", code):
-        return _check_totp(TOTPDevice.objects.filter(user=user, confirmed=True), code)
+        return _check_totp(AuthenticatorDevice.objects.filter(user=user, confirmed=True), code)
     if re.fullmatch(r"[a-z0-9]{6,16}", code):
         return _check_recovery_code(user, code)
     return CodeCheck()
@@ -171,7 +177,7 @@ def _check_totp(devices, code: str) -> CodeCheck:
     for pk in devices.values_list("pk", flat=True):
         with transaction.atomic():
             # Locked so that one code cannot be used twice by two requests at once.
-            device = TOTPDevice.objects.select_for_update().get(pk=pk)
+            device = AuthenticatorDevice.objects.select_for_update().get(pk=pk)
             allowed, _info = device.verify_is_allowed()
             if not allowed:
                 throttled = True
@@ -184,7 +190,7 @@ def _check_totp(devices, code: str) -> CodeCheck:
 def _check_recovery_code(user: User, code: str) -> CodeCheck:
     with transaction.atomic():
         device = (
-            StaticDevice.objects.select_for_update()
+            RecoveryCodeDevice.objects.select_for_update()
             .filter(user=user, confirmed=True)
             .order_by("pk")
             .first()
@@ -194,19 +200,15 @@ def _check_recovery_code(user: User, code: str) -> CodeCheck:
         allowed, _info = device.verify_is_allowed()
         if not allowed:
             return CodeCheck(throttled=True)
-        token_pk = device.token_set.filter(token=code).values_list("pk", flat=True).first()
-        # Deleting by primary key: of two requests with the same code only one deletes it.
-        if token_pk is not None and StaticToken.objects.filter(pk=token_pk).delete()[0]:
-            device.throttle_reset(commit=False)
-            device.set_last_used_timestamp(commit=False)
-            device.save()
+        # Only the code's hash is stored; the device uses a matching code up, or counts the
+        # failure towards its throttle.
+        if device.verify_token(code):
             return CodeCheck(device=device, method="recovery_code")
-        device.throttle_increment()
     return CodeCheck()
 
 
 def recovery_codes_left(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def complete_sign_in(request: HttpRequest, user: User, device, *, method: str) -> None:

@@ -1,5 +1,9 @@
 """Administering staff accounts: roles, deactivation and reactivation, second-factor
-resets, disabling inactive accounts, and break-glass recovery."""
+resets, disabling inactive accounts, and break-glass recovery.
+
+Nobody changes their own roles (separation of duties: an administrator cannot make
+themselves an auditor or a deputy); deactivation ends every session and, through the
+`staff_deactivated` signal, revokes every API token of the account, for good."""
 
 from __future__ import annotations
 
@@ -11,15 +15,22 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from camreg import tokens
 from camreg.audit.services import record
 
-from ..models import DeactivationReason, StaffToken, TokenPurpose, User
-from ..roles import Role
+from ..models import (
+    AuthenticatorDevice,
+    DeactivationReason,
+    RecoveryCodeDevice,
+    StaffToken,
+    TokenPurpose,
+    User,
+)
+from ..roles import SERVICE_ACCOUNT_ROLES, Role
+from ..signals import staff_deactivated
 from .links import _link, issue_token
+from .sessions import end_all_sessions, forget_old_sessions
 
 
 class StaffChangeRefused(Exception):
@@ -30,15 +41,28 @@ def _clean_roles(roles) -> list[str]:
     return sorted({r for r in roles if r in Role.values})
 
 
+def service_account_roles_message() -> str:
+    labels = ", ".join(Role(r).label for r in SERVICE_ACCOUNT_ROLES)
+    return f"A service account can only have the roles the API uses: {labels}."
+
+
+def check_service_account_roles(roles: list[str]) -> None:
+    if not set(roles) <= set(SERVICE_ACCOUNT_ROLES):
+        raise StaffChangeRefused(service_account_roles_message())
+
+
 def change_roles(user: User, roles: list[str], *, actor: User, request: HttpRequest) -> bool:
-    """Set `user`'s roles; False when nothing changed."""
+    """Set `user`'s roles; False when nothing changed.
+
+    Refused for the actor's own account, whatever the change: nobody grants themselves a
+    role (or takes one away) without a second administrator."""
+    if user.pk == actor.pk:
+        raise StaffChangeRefused("You cannot change your own roles. Ask another administrator.")
     new = _clean_roles(roles)
     if not new:
         raise StaffChangeRefused("Choose at least one role.")
-    if user.pk == actor.pk and Role.ADMINISTRATOR not in new:
-        raise StaffChangeRefused(
-            "You cannot remove your own administrator role. Ask another administrator."
-        )
+    if user.is_service_account:
+        check_service_account_roles(new)
     old = sorted(user.roles or [])
     if new == old:
         return False
@@ -66,17 +90,30 @@ def deactivate(user: User, *, actor: User, request: HttpRequest, reason: str = "
     if not user.is_active:
         return
     with transaction.atomic():
-        _disable(user, DeactivationReason.ADMINISTRATOR)
-        record("staff.deactivated", actor=actor, request=request, target=user, reason=reason)
+        ended = _disable(user, DeactivationReason.ADMINISTRATOR, actor=actor, request=request)
+        record(
+            "staff.deactivated",
+            actor=actor,
+            request=request,
+            target=user,
+            reason=reason,
+            details={"sessions_ended": ended},
+        )
 
 
-def _disable(user: User, why: str) -> None:
+def _disable(
+    user: User, why: str, *, actor: User | None = None, request: HttpRequest | None = None
+) -> int:
+    """Deactivate `user`: unused links stop working, every session ends for good, and the
+    apps above revoke what else the account holds (API tokens). Returns the sessions ended."""
     user.is_active = False
     user.deactivated_at = timezone.now()
     user.deactivated_reason = why
     user.save(update_fields=["is_active", "deactivated_at", "deactivated_reason"])
-    # Unused links stop working; sessions end because inactive users are never loaded.
     tokens.revoke(StaffToken.objects.filter(user=user))
+    ended = end_all_sessions(user)
+    staff_deactivated.send(sender=User, user=user, actor=actor, request=request)
+    return ended
 
 
 def reactivate(user: User, *, actor: User, request: HttpRequest) -> None:
@@ -105,8 +142,8 @@ def reset_mfa(user: User, *, actor: User | None, request: HttpRequest | None) ->
     if actor is not None and user.pk == actor.pk:
         raise StaffChangeRefused("Ask another administrator to reset your own second factor.")
     with transaction.atomic():
-        totp = TOTPDevice.objects.filter(user=user).delete()[0]
-        static = StaticDevice.objects.filter(user=user).delete()[0]
+        totp = AuthenticatorDevice.objects.filter(user=user).delete()[0]
+        static = RecoveryCodeDevice.objects.filter(user=user).delete()[0]
         record(
             "staff.mfa_reset",
             actor=actor,
@@ -133,23 +170,34 @@ def disable_inactive_staff(*, now=None) -> int:
             last_used = max(
                 d for d in (user.last_login, user.date_joined, user.reactivated_at) if d
             )
-            _disable(user, DeactivationReason.INACTIVE)
+            ended = _disable(user, DeactivationReason.INACTIVE)
             record(
                 "staff.disabled_inactive",
                 target=user,
-                details={"days": days, "last_used": last_used.isoformat()},
+                details={
+                    "days": days,
+                    "last_used": last_used.isoformat(),
+                    "sessions_ended": ended,
+                },
             )
         count += 1
-    # Expired links are of no use to anyone.
+    # Expired links are of no use to anyone, nor are entries of sessions that have ended.
     StaffToken.objects.filter(expires_at__lt=cutoff).delete()
+    forget_old_sessions(now=now)
     return count
 
 
 def recover_account(user: User) -> str:
     """Break-glass recovery from the command line; returns a single-use set-password link.
 
-    Reactivates the account, removes its second factor and lifts a sign-in lockout.
+    Reactivates the account, removes its second factor and lifts a sign-in lockout. Not for
+    service accounts, which never sign in.
     """
+    if user.is_service_account:
+        raise StaffChangeRefused(
+            f"{user} is a service account: it never signs in, so there is nothing to recover. "
+            "An administrator reactivates it and creates a new API token in the console."
+        )
     with transaction.atomic():
         was_active = user.is_active
         if not was_active:
@@ -166,10 +214,12 @@ def recover_account(user: User) -> str:
                 ]
             )
         devices = (
-            TOTPDevice.objects.filter(user=user).delete()[0]
-            + StaticDevice.objects.filter(user=user).delete()[0]
+            AuthenticatorDevice.objects.filter(user=user).delete()[0]
+            + RecoveryCodeDevice.objects.filter(user=user).delete()[0]
         )
         AxesProxyHandler.reset_attempts(username=user.email)
+        user.lockout_notified_at = None
+        user.save(update_fields=["lockout_notified_at"])
         token = issue_token(user, TokenPurpose.INVITATION, lifetime=timedelta(days=1))
         record(
             "staff.account_recovered",

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
+from django.utils import timezone
 
 from camreg.accounts import services
 from camreg.accounts.models import TokenPurpose
@@ -78,6 +80,32 @@ def test_sign_in_and_staff_pages_are_accessible(new_page, viewport):
     page.locator('label[for="id_roles_1"]').click()
     submit(page)
     check(page, "detail with a roles error")
+
+    page.goto("/console/staff/service-accounts/new/")
+    check(page, "service account form")
+    submit(page)
+    check(page, "service account form with errors")
+    page.fill('[name="name"]', "Kern CAD dispatch")
+    page.locator('label[for="id_roles_0"]').click()
+    submit(page)
+    check(page, "a service account's page")
+
+    # Dee's sign-in is locked: the list and the page say so, with an unlock button.
+    AccessAttempt.objects.create(
+        username="dee.newman@example.org",
+        ip_address="198.51.100.7",
+        user_agent="test",
+        failures_since_start=5,
+        attempt_time=timezone.now(),
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/staff/sign-in/",
+    )
+    page.goto("/console/staff/")
+    check(page, "staff list with a locked account and a service account")
+    page.get_by_role("link", name="Dee Newman").first.click()
+    check(page, "a locked person's page")
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))

@@ -52,7 +52,7 @@ def test_recover_staff_account_gets_a_locked_out_administrator_back(administrato
     output = run("recover_staff_account", administrator.user.email)
     administrator.user.refresh_from_db()
     assert administrator.user.is_active
-    assert not administrator.user.totpdevice_set.exists()
+    assert not administrator.user.authenticatordevice_set.exists()
     password = "copper window falcon 9"
     client = Client()
     response = client.post(path_in(output), {"new_password1": password, "new_password2": password})

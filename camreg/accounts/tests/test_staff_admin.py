@@ -6,10 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from camreg.accounts.models import DeactivationReason, User
+from camreg.accounts.models import AuthenticatorDevice, DeactivationReason, RecoveryCodeDevice, User
 from camreg.testing.audit import events, one_event
 from camreg.testing.staff import PASSWORD, make_staff, signed_in
 
@@ -51,17 +49,48 @@ def test_roles_take_effect_at_once(administrator, dana):
     assert deputy_client.get(reverse("staff:list")).status_code == 200
 
 
-def test_an_administrator_cannot_remove_their_own_administrator_role(administrator):
-    response = administrator.post(detail(administrator.user), {"roles": ["deputy"]})
+@pytest.mark.parametrize(
+    "roles",
+    [
+        ["deputy"],  # removing their own administrator role
+        ["administrator", "auditor", "deputy"],  # granting themselves the audit log and registry
+        ["administrator", "auditor"],
+    ],
+)
+def test_nobody_changes_their_own_roles(administrator, roles):
+    page = administrator.get(detail(administrator.user)).content.decode()
+    assert "You cannot change your own roles" in page and "Save roles" not in page
+    response = administrator.post(detail(administrator.user), {"roles": roles})
     assert response.status_code == 400
-    assert "cannot remove your own administrator role" in response.content.decode()
+    assert "You cannot change your own roles. Ask another administrator." in (
+        response.content.decode()
+    )
     administrator.user.refresh_from_db()
     assert administrator.user.roles == ["administrator"]
     assert not events("staff.roles_changed")
-    # Adding a role to oneself is fine.
-    administrator.post(detail(administrator.user), {"roles": ["administrator", "auditor"]})
+    # So an administrator reads neither the audit log nor the registry.
+    assert administrator.get(reverse("audit:events")).status_code == 403
+    assert administrator.get(reverse("console:registrants")).status_code == 403
+
+
+def test_the_service_refuses_a_change_of_ones_own_roles_too(administrator):
+    from camreg.accounts import services
+
+    with pytest.raises(services.StaffChangeRefused, match="your own roles"):
+        services.change_roles(
+            administrator.user, ["administrator", "auditor"], actor=administrator.user, request=None
+        )
+    administrator.user.refresh_from_db()
+    assert administrator.user.roles == ["administrator"]
+
+
+def test_another_administrator_may_change_them(administrator):
+    other = signed_in(make_staff("administrator", email="second.admin@example.org"))
+    response = other.post(detail(administrator.user), {"roles": ["administrator", "auditor"]})
+    assert response.status_code == 302
     administrator.user.refresh_from_db()
     assert administrator.user.roles == ["administrator", "auditor"]
+    assert one_event("staff.roles_changed").actor_id == str(other.user.pk)
 
 
 def test_an_administrator_cannot_deactivate_themselves(administrator):
@@ -101,8 +130,8 @@ def test_reset_second_factor_makes_the_person_enrol_again(administrator, dana):
     deputy_client = signed_in(dana)
     response = administrator.post(reverse("staff:reset-mfa", args=[dana.pk]))
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=dana).exists()
-    assert not StaticDevice.objects.filter(user=dana).exists()
+    assert not AuthenticatorDevice.objects.filter(user=dana).exists()
+    assert not RecoveryCodeDevice.objects.filter(user=dana).exists()
     assert deputy_client.get(CONSOLE).status_code == 302  # the old device no longer counts
     client = Client()
     response = client.post(SIGN_IN, {"email": dana.email, "password": PASSWORD})
@@ -113,7 +142,7 @@ def test_reset_second_factor_makes_the_person_enrol_again(administrator, dana):
 
 def test_an_administrator_cannot_reset_their_own_second_factor(administrator):
     administrator.post(reverse("staff:reset-mfa", args=[administrator.user.pk]))
-    assert TOTPDevice.objects.filter(user=administrator.user).exists()
+    assert AuthenticatorDevice.objects.filter(user=administrator.user).exists()
     assert not events("staff.mfa_reset")
 
 

@@ -9,7 +9,7 @@ from camreg import caching
 from ..models import Agency
 from .geometry import boundary_shape
 
-CACHE_KEY = "settings:current:v2"
+CACHE_KEY = "settings:current:v3"
 CACHE_SECONDS = 300
 MAP_BOUNDS_KEY = "agency:map-bounds:v1"
 

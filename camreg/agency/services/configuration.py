@@ -17,6 +17,7 @@ PROFILE_FIELDS = (
     "name_es",
     "short_name",
     "program_name",
+    "program_name_es",
     "contact_email",
     "contact_phone",
     "website",

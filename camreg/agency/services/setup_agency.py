@@ -25,6 +25,7 @@ SETUP_FIELDS = (
     "name_es",
     "short_name",
     "program_name",
+    "program_name_es",
     "contact_email",
     "contact_phone",
     "website",

@@ -102,6 +102,7 @@ def _production(*args: str, var_dir: Path) -> subprocess.CompletedProcess:
         "DJANGO_SETTINGS_MODULE": "camreg.settings.production",
         "SECRET_KEY": "k" * 20 + "-production-test-secret-" + "q7" * 20,
         "AUDIT_HMAC_KEY": "production-test-audit-key-" + "a3" * 16,
+        "MFA_ENCRYPTION_KEY": "cHJvZHVjdGlvbi10ZXN0LW1mYS1rZXktMDEyMzQ1Njc=",
         "ALLOWED_HOSTS": "registry.example.org",
         "SITE_URL": "https://registry.example.org",
         "CAMREG_VAR_DIR": str(var_dir),

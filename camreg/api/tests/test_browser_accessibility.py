@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from camreg.testing.browser import assert_accessible
-from camreg.testing.staff import sign_in_browser
+from camreg.testing.staff import make_service_account, sign_in_browser
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,16 +21,19 @@ def check(page, label: str) -> None:
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
-def test_token_pages_and_docs_are_accessible(new_page, administrator, deputy, viewport):
+def test_token_pages_and_docs_are_accessible(new_page, administrator, viewport):
     page = new_page(viewport)
     sign_in_browser(page, administrator)
     page.goto("/console/api-tokens/")
     check(page, f"token list, empty ({viewport})")
     page.goto("/console/api-tokens/new/")
+    check(page, f"token form without a service account ({viewport})")
+    account = make_service_account("deputy", name="Kern CAD")
+    page.goto("/console/api-tokens/new/")
     with page.expect_navigation():
         page.locator('main button[type="submit"]').click()
     check(page, f"token form with errors ({viewport})")
-    page.select_option('[name="user"]', str(deputy.user.pk))
+    page.select_option('[name="account"]', str(account.pk))
     page.fill('[name="name"]', "Dispatch")
     with page.expect_navigation():
         page.locator('main button[type="submit"]').click()

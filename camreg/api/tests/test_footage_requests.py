@@ -9,11 +9,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from camreg.accounts.models import User
 from camreg.api import services
 from camreg.audit.models import AuditEvent
 from camreg.canvass.models import Case
 from camreg.testing.canvass import CASE_NUMBER, SCENE, place, register
-from camreg.testing.staff import make_staff
 
 from .conftest import bearer
 
@@ -41,7 +41,7 @@ def camera_ids(registrant) -> list[int]:
     return [c.pk for site in registrant.sites.all() for c in site.cameras.all()]
 
 
-def test_a_deputy_requests_footage_and_follows_the_request(api_client, case):
+def test_a_system_requests_footage_and_follows_the_request(api_client, service_account, case):
     fay = register("Fay Facing", place(-40, 0), {"direction": 0})
     al = register("Al Away", place(20, 0), {"direction": 180}, language="es")
     response = api_client.post(
@@ -54,7 +54,13 @@ def test_a_deputy_requests_footage_and_follows_the_request(api_client, case):
     assert {r["registrant_id"] for r in created} == {fay.pk, al.pk}
     assert {r["status"] for r in created} == {"sent"}
     assert {r["language"] for r in created} == {"en", "es"}
-    assert AuditEvent.objects.filter(action="footage.request_sent").count() == 2
+    sent = AuditEvent.objects.filter(action="footage.request_sent")
+    assert sent.count() == 2
+    # Audited as the service account, naming the token it used.
+    token = service_account.api_tokens.get()
+    for event in sent:
+        assert event.actor_id == str(service_account.pk)
+        assert event.details["via"]["api_token"] == token.pk
 
     one = created[0]
     response = api_client.get(reverse("api:footage-request", args=[one["id"]]))
@@ -62,7 +68,8 @@ def test_a_deputy_requests_footage_and_follows_the_request(api_client, case):
     assert response.json()["id"] == one["id"]
     assert response.json()["case_number"] == CASE_NUMBER
     assert response.json()["cameras"]
-    assert AuditEvent.objects.filter(action="footage.request_viewed").count() == 1
+    viewed = AuditEvent.objects.get(action="footage.request_viewed")
+    assert viewed.details["via"]["api_token"] == token.pk
 
 
 def test_refusals_are_json_with_a_code(api_client, case):
@@ -82,7 +89,10 @@ def test_refusals_are_json_with_a_code(api_client, case):
 
 
 def test_footage_requests_need_the_canvass_role(case):
-    _token, raw = services.create_token(user=make_staff("auditor"), name="CAD")
+    account = User.objects.create_user(
+        "auditor-like@service-account.invalid", None, kind="service", roles=["auditor"]
+    )
+    _token, raw = services.create_token(user=account, name="CAD")
     client = Client(**bearer(raw))
     response = client.post(
         CREATE, {"case_id": case.pk, "camera_ids": [1]}, content_type="application/json"

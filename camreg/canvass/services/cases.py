@@ -1,4 +1,5 @@
-"""Cases: opening one for a canvass, and reading it; both audited."""
+"""Cases: opening one for a canvass (one case per case number), reading it, closing and
+reopening it; each audited."""
 
 from __future__ import annotations
 
@@ -6,14 +7,42 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from camreg.accounts.roles import Permission, can
 from camreg.audit import services as audit
-from camreg.canvass.limits import CanvassLimits, InvalidSearch, LimitExceeded
+from camreg.canvass.limits import CanvassError, CanvassLimits, InvalidSearch, LimitExceeded
 from camreg.canvass.models import Case
 from camreg.canvass.services.params import SearchParams, _violations
 from camreg.geo import shapes
+
+
+class CaseNumberInUse(CanvassError):
+    """A case with this number exists already: `case` is it. Open it, or add a search to it
+    (services.add_search), rather than opening a second case for the same incident."""
+
+    def __init__(self, case: Case):
+        super().__init__(
+            "case_number_in_use",
+            _("Case %(number)s already exists. Open it, or add this search to it.")
+            % {"number": case.case_number},
+        )
+        self.case = case
+
+
+def find_case(case_number: str) -> Case | None:
+    """The case with this number (spaces around it and letter case ignored), if there is one;
+    the oldest if an earlier version of the software let a number be used twice."""
+    number = (case_number or "").strip()
+    if not number:
+        return None
+    return (
+        Case.objects.select_related("created_by")
+        .filter(case_number__iexact=number)
+        .order_by("pk")
+        .first()
+    )
 
 
 def create_case(
@@ -39,7 +68,8 @@ def create_case(
     The case number must match the agency's format (`limits.case_number_pattern`) and the
     purpose statement is required as for a search (LimitExceeded otherwise); the place and
     times must make sense (InvalidSearch). Size and time limits are checked by `search`,
-    where a supervisor can override them.
+    where a supervisor can override them. A number that a case already has raises
+    CaseNumberInUse, naming that case: one incident, one case.
     """
     limits = limits or CanvassLimits()
     if not can(actor, Permission.CANVASS):
@@ -64,6 +94,9 @@ def create_case(
     required = [v for v in _violations(params, scene, limits) if not v.overridable]
     if required:
         raise LimitExceeded(required)
+    existing = find_case(params.case_number)
+    if existing is not None:
+        raise CaseNumberInUse(existing)
     lat, lon = scene.centre
     with transaction.atomic():
         case = Case.objects.create(
@@ -105,4 +138,40 @@ def view_case(case: Case, *, actor, request=None) -> Case:
         target=case,
         case_number=case.case_number,
     )
+    return case
+
+
+def open_cases(actor, *, limit: int = 20) -> list[Case]:
+    """The open cases `actor` created, newest first (their home page; no personal data)."""
+    if not can(actor, Permission.CANVASS):
+        raise PermissionDenied(Permission.CANVASS.value)
+    queryset = Case.objects.filter(created_by=actor, closed_at__isnull=True)
+    return list(queryset.order_by("-created_at", "-pk")[:limit])
+
+
+def close_case(case: Case, *, actor, request=None) -> Case:
+    """Close a case: it leaves the lists of open cases; its page and requests stay."""
+    return _set_closed(case, closed=True, actor=actor, request=request)
+
+
+def reopen_case(case: Case, *, actor, request=None) -> Case:
+    return _set_closed(case, closed=False, actor=actor, request=request)
+
+
+def _set_closed(case: Case, *, closed: bool, actor, request) -> Case:
+    if not can(actor, Permission.CANVASS):
+        raise PermissionDenied(Permission.CANVASS.value)
+    if case.is_open != closed:  # already as asked
+        return case
+    with transaction.atomic():
+        case.closed_at = timezone.now() if closed else None
+        case.closed_by = actor if closed else None
+        case.save(update_fields=["closed_at", "closed_by"])
+        audit.record(
+            "canvass.case_closed" if closed else "canvass.case_reopened",
+            actor=actor,
+            request=request,
+            target=case,
+            case_number=case.case_number,
+        )
     return case

@@ -7,23 +7,34 @@ import math
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from camreg.canvass.services.results import CameraResult
+from camreg.canvass.services.results import AWAY, FACES, TOWARD, CameraResult
 from camreg.geo import shapes
 from camreg.registry.models import RecordingMode
+
+
+def facing_of(assessment: shapes.Assessment) -> str:
+    if assessment.faces:
+        return FACES
+    return TOWARD if assessment.toward else AWAY
+
+
+def facing_phrase(result: CameraResult) -> str:
+    """How the camera is aimed, in the words every page uses (the reason and the facts)."""
+    if result.facing == FACES or (not result.facing and result.faces_scene):
+        return _("faces the scene")
+    if result.facing == TOWARD:
+        return _("points toward the scene, but its %(range)s m range does not reach it") % {
+            "range": result.range_m
+        }
+    return _("does not face the scene")
 
 
 def _reason(
     result: CameraResult, assessment: shapes.Assessment, scene: shapes.Scene, remaining_days: float
 ) -> str:
     """Why the camera ranks where it does: "faces the scene, 12 days of video left, 48 m away"."""
-    if assessment.faces:
-        facing = _("faces the scene")
-    elif assessment.toward:
-        facing = _("points toward the scene, but its %(range)s m range does not reach it") % {
-            "range": result.range_m
-        }
-    else:
-        facing = _("does not face the scene")
+    result.facing = facing_of(assessment)
+    facing = facing_phrase(result)
 
     if result.retention_days == 0:
         kept = _("keeps no recordings")

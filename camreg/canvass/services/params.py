@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from camreg.canvass.limits import CanvassLimits, InvalidSearch, check
-from camreg.canvass.models import Case, LocationKind
+from camreg.canvass.models import Case, CaseSearch, LocationKind
 from camreg.geo import shapes
 
 
@@ -33,23 +33,28 @@ class SearchParams:
     purpose_statement: str = ""
     incident_type: str = ""
     case: Case | None = field(default=None, compare=False)
+    # A later search of the case (CaseSearch); None: the case's own place and times.
+    search: CaseSearch | None = field(default=None, compare=False)
 
     @classmethod
-    def from_case(cls, case: Case) -> SearchParams:
-        kind = case.location_kind
+    def from_case(cls, case: Case, search: CaseSearch | None = None) -> SearchParams:
+        """The case's first search, or `search`, a later one of the same case."""
+        where = search if search is not None else case
+        kind = where.location_kind
         return cls(
             case_number=case.case_number,
-            start=case.start,
-            end=case.end,
-            latitude=case.latitude if kind == LocationKind.POINT else None,
-            longitude=case.longitude if kind == LocationKind.POINT else None,
-            radius_m=case.radius_m if kind == LocationKind.POINT else None,
-            polygon=case.area if kind == LocationKind.POLYGON else None,
-            route=case.area if kind == LocationKind.ROUTE else None,
-            corridor_width_m=case.corridor_width_m if kind == LocationKind.ROUTE else None,
+            start=where.start,
+            end=where.end,
+            latitude=where.latitude if kind == LocationKind.POINT else None,
+            longitude=where.longitude if kind == LocationKind.POINT else None,
+            radius_m=where.radius_m if kind == LocationKind.POINT else None,
+            polygon=where.area if kind == LocationKind.POLYGON else None,
+            route=where.area if kind == LocationKind.ROUTE else None,
+            corridor_width_m=where.corridor_width_m if kind == LocationKind.ROUTE else None,
             purpose_statement=case.purpose_statement,
             incident_type=case.incident_type,
             case=case,
+            search=search,
         )
 
     @property
@@ -116,6 +121,8 @@ class SearchParams:
         }
         if self.case is not None:
             details["case_id"] = self.case.pk
+        if self.search is not None:
+            details["search_id"] = self.search.pk
         if scene is not None:
             details.update(scene.summary())
         else:

@@ -13,6 +13,8 @@ from camreg.canvass.services.params import SearchParams
 from camreg.geo import shapes
 from camreg.registry.models import RegistrationStatus
 
+FACES, TOWARD, AWAY = "faces", "toward", "away"
+
 
 @dataclass(slots=True)
 class CameraResult:
@@ -62,6 +64,9 @@ class CameraResult:
     language: str
     address_line: str
     reason: str = ""
+    # How it is aimed: FACES (sees the scene), TOWARD (points at it, range falls short) or
+    # AWAY; explanations.facing_phrase says it in words, the same on every page.
+    facing: str = ""
 
     def view(self) -> shapes.CameraView:
         return shapes.CameraView(

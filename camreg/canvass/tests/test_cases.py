@@ -51,7 +51,13 @@ def test_polygon_and_route_cases(deputy):
     assert case.latitude == pytest.approx(place(-100 / 3, 0)[0], abs=1e-5)
     line = {"type": "LineString", "coordinates": [[a[1], a[0]], [c[1], c[0]]]}
     case = create(
-        deputy.user, latitude=None, longitude=None, radius_m=None, route=line, corridor_width_m=60
+        deputy.user,
+        case_number="KC2026-004712",
+        latitude=None,
+        longitude=None,
+        radius_m=None,
+        route=line,
+        corridor_width_m=60,
     )
     assert case.location_kind == LocationKind.ROUTE and case.corridor_width_m == 60
 

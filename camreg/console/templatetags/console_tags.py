@@ -1,7 +1,7 @@
 from django import template
 
 from camreg.registry.models import Coverage
-from camreg.registry.validators import format_phone
+from camreg.web import phones
 
 register = template.Library()
 
@@ -10,8 +10,9 @@ LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 
 @register.filter
 def phone(value: str) -> str:
-    """A stored E.164 number as people write it: (661) 555-0123."""
-    return format_phone(value) if value else ""
+    """A stored E.164 number as people write it: (661) 555-0123 (camreg.web.phones; pages
+    with a link use `{% load phones %}{{ number|phone }}`)."""
+    return phones.national(value) if value else ""
 
 
 @register.filter

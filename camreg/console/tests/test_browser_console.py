@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from camreg.registry.models import RegistrationStatus
+from camreg.canvass import index
+from camreg.registry.models import Registrant, RegistrationStatus
 from camreg.testing.browser import assert_accessible
 from camreg.testing.staff import sign_in_browser
 
@@ -57,7 +59,10 @@ def registry_data(make_registrant):
         longitude=-119.04,
         cameras=[{"direction": 0}, {"direction": 180, "field_of_view": 360}],
     )
-    return {"pending": pending, "twin": twin, "near": near, "lapsed": lapsed}
+    made = {"pending": pending, "twin": twin, "near": near, "lapsed": lapsed}
+    for registrant in Registrant.objects.all():
+        index.index_registrant(registrant)  # as the registry's sites_changed signal does
+    return made
 
 
 @pytest.fixture
@@ -136,17 +141,52 @@ def test_registry_pages(signed_in_page, registry_data, viewport):
     check_page(page, "edit with an error", viewport)
 
 
-def _wait_for_cameras(page, count: int) -> None:
-    noun = "camera" if count == 1 else "cameras"
-    page.get_by_text(f"{count} {noun} shown.").wait_for()
+def _wait_for_status(page, pattern: str) -> str:
+    """Wait until the map's status line (read out to screen readers) matches `pattern`."""
+    status = page.locator("#map-status")
+    page.wait_for_function(
+        "(pattern) => new RegExp(pattern).test(document.getElementById('map-status').textContent)",
+        arg=pattern,
+    )
+    return status.inner_text()
+
+
+def _shown_zoom(page) -> str | None:
+    """The zoom level of the answer the map shows (the script sets it after each answer)."""
+    return page.locator("#registry-map").get_attribute("data-zoom")
+
+
+def _wait_for_new_answer(page, zoom_before: str | None) -> None:
+    page.wait_for_function(
+        "(before) => document.getElementById('registry-map').dataset.zoom !== before",
+        arg=zoom_before,
+    )
+
+
+def _zoom_into_clusters(page, *, by_keyboard: bool = False) -> None:
+    """Select the first cluster counted on the server until the map shows cameras."""
+    for _ in range(8):
+        _wait_for_status(page, r"shown|No cameras")
+        if page.locator("#registry-map").get_attribute("data-mode") == "cameras":
+            return
+        before = _shown_zoom(page)
+        cluster = page.locator(".camera-cluster--area").first
+        if by_keyboard:
+            cluster.focus()
+            page.keyboard.press("Enter")
+        else:
+            cluster.click()
+        _wait_for_new_answer(page, before)
+    raise AssertionError("the map never showed cameras")
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_registry_map(signed_in_page, registry_data, viewport):
     page = signed_in_page(viewport)
     page.goto("/console/map/")
-    _wait_for_cameras(page, 22)  # active cameras only by default
-    assert page.locator(".camera-cluster").count() >= 1
+    # Zoomed out on the county: clusters counted on the server, active cameras only.
+    _wait_for_status(page, r"^22 cameras shown in \d+ clusters?\.")
+    assert page.locator(".camera-cluster--area").count() >= 1
     check_page(page, "camera map", viewport)
 
     # Filters are an ordinary form.
@@ -154,21 +194,40 @@ def test_registry_map(signed_in_page, registry_data, viewport):
     page.locator('label[for="id_status_2"]').click()  # tick "Lapsed"
     with page.expect_navigation():
         page.get_by_role("button", name="Apply filters").click()
-    _wait_for_cameras(page, 2)
+    _wait_for_status(page, r"^2 cameras shown in 1 cluster\.")
+
+    # Selecting a cluster zooms in, until the cameras themselves show.
+    _zoom_into_clusters(page)
+    _wait_for_status(page, r"^2 cameras shown\.$")
     cones = page.locator(".leaflet-overlay-pane path")
     assert cones.count() == 0  # not drawn below zoom 17
-    page.locator(".leaflet-control-zoom-in").click()
-    cones.first.wait_for(state="attached")
+    for _ in range(3):  # to zoom level 17
+        page.locator(".leaflet-control-zoom-in").click()
+        try:
+            cones.nth(1).wait_for(state="attached", timeout=2000)
+            break
+        except PlaywrightTimeout:
+            continue
     assert cones.count() == 2
     check_page(page, "camera map zoomed in", viewport)
+
+    # The list under the map names the same cameras.
+    page.get_by_text("List of what the map shows").click()
+    table = page.locator("table.map-list__cameras")
+    table.wait_for()
+    assert table.locator("tbody tr").count() == 2
+    assert table.get_by_text("Lapsed").count() == 2
+    check_page(page, "camera map with its list", viewport)
 
 
 def test_map_by_keyboard(signed_in_page, registry_data):
     page = signed_in_page("desktop", roles=("deputy",))
     page.goto("/console/map/?status=pending_review")
-    _wait_for_cameras(page, 2)
-    # Two pending cameras far apart: each is its own marker, reachable with Tab.
+    _wait_for_status(page, r"^2 cameras shown in \d+ clusters?\.")
+    # Clusters are reached with Tab and opened with Enter: each zooms the map in.
+    _zoom_into_clusters(page, by_keyboard=True)
     marker = page.locator(".camera-marker").first
+    marker.wait_for()
     marker.focus()
     page.keyboard.press("Enter")
     link = page.locator(".leaflet-popup a", has_text="Open registrant #")
@@ -179,6 +238,34 @@ def test_map_by_keyboard(signed_in_page, registry_data):
     )
     check_page(page, "camera map with a popup", "desktop")
     link.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert re.search(r"/console/registrants/\d+/$", page.url)
+
+
+def test_map_list_by_keyboard(signed_in_page, registry_data):
+    """Without using the map at all: the list under it zooms it, then lists the cameras."""
+    page = signed_in_page("desktop", roles=("deputy",))
+    page.goto("/console/map/?status=pending_review")
+    _wait_for_status(page, r"^2 cameras shown in \d+ clusters?\.")
+    summary = page.locator("details.map-list summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    for _ in range(8):
+        _wait_for_status(page, r"shown|No cameras")
+        if page.locator("#registry-map").get_attribute("data-mode") == "cameras":
+            break
+        before = _shown_zoom(page)
+        area = page.locator(".map-list__areas button").first
+        assert re.match(r"^\d+ cameras? around ", area.inner_text())
+        area.focus()
+        page.keyboard.press("Enter")
+        _wait_for_new_answer(page, before)
+    table = page.locator("table.map-list__cameras")
+    table.wait_for()
+    check_page(page, "camera map list of cameras", "desktop")
+    owner = table.locator("tbody a").first
+    owner.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert re.search(r"/console/registrants/\d+/$", page.url)

@@ -13,7 +13,7 @@ from django.core import mail
 from camreg.audit.models import AuditEvent
 from camreg.registry.models import Registrant, Site
 from camreg.testing.browser import assert_accessible
-from camreg.testing.staff import PASSWORD, make_staff, totp_now
+from camreg.testing.staff import PASSWORD, device_of, make_staff, totp_now
 
 pytestmark = [
     pytest.mark.browser,
@@ -54,7 +54,7 @@ def test_invited_deputy_view_is_found_by_the_auditor(new_page, viewport):
 
     # The administrator signs in with password and code, and invites a deputy.
     page = new_page(viewport)
-    sign_in(page, admin.email, PASSWORD, totp_now(admin.totpdevice_set.get()))
+    sign_in(page, admin.email, PASSWORD, totp_now(device_of(admin)))
     assert_accessible(page, "console home")
     page.goto("/console/staff/invite/")
     page.fill("[name=email]", "dana.deputy@example.org")
@@ -90,7 +90,7 @@ def test_invited_deputy_view_is_found_by_the_auditor(new_page, viewport):
 
     # The auditor signs in and finds that view with the deputy's name, time and IP.
     auditor_page = new_page(viewport)
-    sign_in(auditor_page, auditor.email, PASSWORD, totp_now(auditor.totpdevice_set.get()))
+    sign_in(auditor_page, auditor.email, PASSWORD, totp_now(device_of(auditor)))
     auditor_page.goto("/console/audit/?action=registrant.viewed")
     assert_accessible(auditor_page, "audit log filtered")
     row = auditor_page.locator("tbody tr", has_text="registrant.viewed").first

@@ -18,6 +18,7 @@ from camreg.footage.models import (
 )
 from camreg.footage.services.common import NOTE_MAX_LENGTH, FootageError
 from camreg.footage.services.links import _retire_links
+from camreg.footage.services.settling import settle_task
 
 
 def log_contact(
@@ -75,6 +76,7 @@ def mark_footage_received(
             footage_request.close_note = note.strip()[:NOTE_MAX_LENGTH]
         footage_request.save(update_fields=["status", "footage_received_at", "close_note"])
         _retire_links(footage_request)
+        settle_task(footage_request)
         audit.record(
             "footage.footage_received",
             actor=actor,
@@ -100,6 +102,7 @@ def close(
             footage_request.close_note = note.strip()[:NOTE_MAX_LENGTH]
         footage_request.save(update_fields=["status", "closed_at", "close_note"])
         _retire_links(footage_request)
+        settle_task(footage_request)
         audit.record(
             "footage.closed",
             actor=actor,

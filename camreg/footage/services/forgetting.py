@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from camreg.footage.models import FootageLink, FootageRequest, Status
+from camreg.footage.models import CallTask, FootageLink, FootageRequest, Status, TaskStatus
 from camreg.registry.models import Registrant
 
 
@@ -15,11 +15,14 @@ def forget_registrant(registrant: Registrant) -> int:
     """
     requests = FootageRequest.objects.filter(registrant=registrant)
     FootageLink.objects.filter(request__in=requests).delete()
+    CallTask.objects.filter(request__in=requests, status=TaskStatus.OPEN).update(
+        status=TaskStatus.CANCELLED, done_at=timezone.now()
+    )
     changed = 0
     for footage_request in requests:
         footage_request.registrant = None
         footage_request.answer_note = ""
-        if footage_request.status in (Status.DRAFT, Status.SENT):
+        if footage_request.status in (Status.DRAFT, Status.SENT, Status.EXPIRED):
             footage_request.status = Status.CLOSED
             footage_request.closed_at = timezone.now()
             footage_request.close_note = "The registrant left the program."

@@ -13,6 +13,7 @@ from camreg import tokens
 from camreg.audit import services as audit
 from camreg.footage.models import Answer, FootageLink, FootageRequest, LinkPurpose, Status
 from camreg.footage.services.common import NOTE_MAX_LENGTH, FootageError, LinkInvalid
+from camreg.footage.services.settling import settle_task
 
 
 def _new_link(footage_request: FootageRequest, purpose: str) -> str:
@@ -29,7 +30,7 @@ def _new_link(footage_request: FootageRequest, purpose: str) -> str:
     return settings.SITE_URL + reverse("footage-public:answer", kwargs={"token": raw})
 
 
-def _email_context(footage_request: FootageRequest, link: str) -> dict:
+def _email_context(footage_request: FootageRequest, link: str, *, renewed: bool = False) -> dict:
     registrant = footage_request.registrant
     cameras = [
         {
@@ -50,6 +51,8 @@ def _email_context(footage_request: FootageRequest, link: str) -> dict:
         "message": footage_request.message,
         "link": link,
         "link_expires_at": footage_request.link_expires_at,
+        # Sent again by staff (services.renewal): the earlier link no longer works.
+        "renewed": renewed,
     }
 
 
@@ -96,6 +99,7 @@ def answer(token: str, choice: str, note: str = "", *, request=None) -> FootageR
         if not changed:  # answered a moment ago through the other link, or expired
             raise LinkInvalid
         tokens.revoke(footage_request.links.all(), now=now)  # the other email's link
+        settle_task(footage_request)  # no call needed any more
         footage_request.refresh_from_db()
         audit.record(
             "footage.answered",

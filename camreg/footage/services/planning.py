@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from camreg.accounts.roles import Permission, check
 from camreg.canvass.models import Case
+from camreg.footage.models import Answer, FootageRequest
 from camreg.footage.services.common import FootageError
 from camreg.registry.models import Camera, Registrant, RegistrationStatus
 
@@ -20,6 +21,8 @@ class OwnerGroup:
     registrant: Registrant
     cameras: list[Camera]
     overwrite_at: dict[int, datetime]  # camera id -> when the incident's video is overwritten
+    # Requests this owner already had for the same case, newest first: asking again warns.
+    earlier: list[FootageRequest] = field(default_factory=list)
 
     @property
     def deadline(self) -> datetime | None:
@@ -29,12 +32,22 @@ class OwnerGroup:
     def has_email(self) -> bool:
         return bool(self.registrant.email)
 
+    @property
+    def said_no(self) -> bool:
+        """An earlier request of this case was answered "no footage" or "cannot help"."""
+        return any(r.answer in (Answer.NO_FOOTAGE, Answer.CANNOT_HELP) for r in self.earlier)
+
 
 @dataclass
 class Plan:
     groups: list[OwnerGroup] = field(default_factory=list)
     # Selected cameras that cannot be asked about: unknown, or registration not active.
     skipped: list[int] = field(default_factory=list)
+
+    @property
+    def repeats(self) -> list[OwnerGroup]:
+        """Owners already asked on this case."""
+        return [g for g in self.groups if g.earlier]
 
 
 def _overwrite_at(case: Case, retention_days: int) -> datetime:
@@ -77,4 +90,11 @@ def plan_requests(case: Case, camera_ids, *, actor) -> Plan:
     ordered = sorted(groups.values(), key=lambda g: (g.deadline, g.registrant.pk))
     for group in ordered:
         group.cameras.sort(key=lambda c: (group.overwrite_at[c.pk], c.pk))
+    earlier = (
+        FootageRequest.objects.filter(case=case, registrant_id__in=list(groups))
+        .prefetch_related("requested_cameras")
+        .order_by("-created_at", "-pk")
+    )
+    for footage_request in earlier:
+        groups[footage_request.registrant_id].earlier.append(footage_request)
     return Plan(groups=ordered, skipped=[i for i in ids if i not in found])

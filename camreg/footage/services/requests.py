@@ -13,6 +13,7 @@ from camreg.agency import services as agency_services
 from camreg.audit import services as audit
 from camreg.canvass.models import Case
 from camreg.footage.models import FootageRequest, LinkPurpose, RequestedCamera, Status
+from camreg.footage.services.calls import channel_for, create_call_task
 from camreg.footage.services.common import FootageError
 from camreg.footage.services.links import _email_context, _new_link
 from camreg.footage.services.planning import plan_requests
@@ -40,6 +41,7 @@ def create_requests(
     message: str,
     window_start: datetime | None = None,
     window_end: datetime | None = None,
+    repeat: bool = False,
     request=None,
 ) -> list[FootageRequest]:
     """Ask each owner of the selected cameras for their video: one request per registrant.
@@ -48,7 +50,12 @@ def create_requests(
     when none remain). Each request is emailed at once, in the registrant's language, with a
     private link valid for the agency's `footage_request_link_days`. A registrant without an
     email address gets a request in status "draft" for the deputy to follow up by phone or
-    visit. The time window defaults to the case's. Returns the requests, most urgent first.
+    visit. An owner who prefers a phone call or a text message (or has no email address)
+    also gets a call task with a script in their language (services.calls). The time window
+    defaults to the case's. Returns the requests, most urgent first.
+
+    An owner already asked on this case (any earlier request, whatever its answer) is asked
+    again only with `repeat=True`: FootageError "already_asked" otherwise, naming them.
     """
     check(actor, Permission.CANVASS)
     message = (message or "").strip()
@@ -64,6 +71,13 @@ def create_requests(
         raise FootageError(
             "no_active_cameras",
             "None of the selected cameras belongs to an active registration.",
+        )
+    if plan.repeats and not repeat:
+        names = ", ".join(g.registrant.display_name or f"#{g.registrant.pk}" for g in plan.repeats)
+        raise FootageError(
+            "already_asked",
+            f"Already asked on this case: {names}. Check their earlier answers, and confirm "
+            "that you want to ask again.",
         )
     agency = agency_services.current()
     now = timezone.now()
@@ -120,6 +134,8 @@ def create_requests(
             else:
                 details["reason"] = "no email address on file"
                 action = "footage.request_created"
+            if group.earlier:
+                details["asked_before"] = [r.pk for r in group.earlier]
             audit.record(
                 action,
                 actor=actor,
@@ -128,6 +144,9 @@ def create_requests(
                 case_number=case.case_number,
                 details=details,
             )
+            channel = channel_for(registrant)
+            if channel is not None:
+                create_call_task(footage_request, channel, actor=actor, request=request)
             created.append(footage_request)
         if plan.skipped:
             audit.record(

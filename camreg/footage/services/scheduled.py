@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from camreg.audit import services as audit
 from camreg.footage.models import FootageRequest, LinkPurpose, Status
-from camreg.footage.services.links import _email_context, _new_link, _retire_links
+from camreg.footage.services.links import _email_context, _new_link
 from camreg.outreach import services as outreach
 from camreg.registry.models import RegistrationStatus
 
@@ -19,7 +19,8 @@ REMINDER_AFTER = timedelta(hours=48)
 
 
 def expire_links(now: datetime | None = None) -> int:
-    """Requests sent but not answered before their link expired become "expired"."""
+    """Requests sent but not answered before their link expired become "expired". Their
+    links are kept, dead, so that staff can extend them (services.renewal)."""
     now = now or timezone.now()
     expired = 0
     due = FootageRequest.objects.filter(status=Status.SENT, link_expires_at__lte=now)
@@ -30,7 +31,7 @@ def expire_links(now: datetime | None = None) -> int:
             ).update(status=Status.EXPIRED)
             if not changed:
                 continue
-            _retire_links(footage_request)
+            # The links stay (dead, since they expired): staff may extend them.
             audit.record(
                 "footage.request_expired",
                 target=footage_request,

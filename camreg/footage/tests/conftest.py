@@ -47,7 +47,8 @@ def case(deputy):
 @pytest.fixture
 def owner(db):
     """`owner("Ana Ruiz", language="es", cameras=[{"label": ..., "retention_days": ...}])`:
-    an active registrant with cameras at the scene, each at an address of their own."""
+    an active registrant with cameras at the scene, each at an address of their own; other
+    Registrant fields as keywords (`preferred_contact="phone"`, `contact_hours=...`)."""
 
     def make(
         name: str = "Ana Ruiz",
@@ -56,12 +57,13 @@ def owner(db):
         email: str | None = None,
         status: str = RegistrationStatus.ACTIVE,
         cameras: list[dict] | None = None,
+        **fields,
     ) -> Registrant:
         number = next(_numbers)
         return make_registrant(
             name,
             email=f"owner{number}@example.com" if email is None else email,
-            phone="+16615550100",
+            phone=fields.pop("phone", "+16615550100"),
             language=language,
             status=status,
             street=f"{1200 + number} Truxtun Ave",
@@ -76,6 +78,7 @@ def owner(db):
                 }
                 for camera in (cameras if cameras is not None else [{}])
             ],
+            **fields,
         )
 
     return make

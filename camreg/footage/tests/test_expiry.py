@@ -35,7 +35,10 @@ def test_unanswered_requests_expire_with_their_link(now, case, deputy, owner):
     answered.refresh_from_db()
     assert waiting.status == Status.EXPIRED
     assert answered.status == Status.ANSWERED
-    assert not FootageLink.objects.filter(request=waiting).exists()
+    # The link no longer works; it is kept (dead) so that staff can extend it.
+    later = NOW + timedelta(days=7)
+    assert not FootageLink.objects.filter(request=waiting).usable(now=later).exists()
+    assert FootageLink.objects.filter(request=waiting).exists()
     event = AuditEvent.objects.get(action="footage.request_expired")
     assert event.target_id == str(waiting.pk)
 

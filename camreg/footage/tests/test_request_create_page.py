@@ -54,7 +54,10 @@ def test_send(now, case, owner, staff_client):
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("footage:dashboard")
+    # Back to the case, the deputy's workspace, where the requests now show.
+    assert response["Location"] == (
+        reverse("canvass:case", kwargs={"pk": case.pk}) + "#footage-requests"
+    )
     requests = FootageRequest.objects.all()
     assert requests.count() == 2
     first = requests.first()

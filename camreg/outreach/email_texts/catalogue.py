@@ -15,6 +15,10 @@ COMMON_VARIABLES = (
     ("agency.local_name", "The agency's name in the email's language (Spanish name in Spanish)"),
     ("agency.short_name", "The agency's short name"),
     ("agency.program_name", "The program's name"),
+    (
+        "agency.local_program_name",
+        "The program's name in the email's language (Spanish name in Spanish)",
+    ),
     ("agency.contact_email", "The program's contact email address"),
     ("agency.contact_phone", "The program's contact phone number"),
     ("agency.website", "The agency's website"),
@@ -48,7 +52,7 @@ class EmailKind:
                 link=_sample_link("/verify/sample-link-0123456789/"),
                 hours=settings.VERIFICATION_LINK_HOURS,
             )
-        elif self.key == "manage_link":
+        elif self.key in ("manage_link", "registered_again"):
             values.update(
                 link=_sample_link("/manage/link/sample-link-0123456789/"),
                 minutes=settings.MAGIC_LINK_MINUTES,
@@ -64,6 +68,30 @@ class EmailKind:
             )
         elif self.key == "registration_rejected":
             values.update(reason="The address is outside the area we serve.")
+        elif self.key in ANNUAL_KEYS:
+            values.update(
+                confirm_link=_sample_link("/confirm/sample-link-0123456789/"),
+                manage_url=settings.SITE_URL + reverse("registry:manage-request"),
+            )
+            if self.key in ("annual_confirmation", "confirmation_reminder"):
+                values.update(
+                    email="ana.ruiz@example.com",
+                    phone="(661) 555-0134",
+                    sites=[
+                        {
+                            "address_line": "1200 Truxtun Ave, Bakersfield, CA 93301",
+                            "camera_labels": "Front door, Driveway",
+                        },
+                        {
+                            "address_line": "2400 Ming Ave, Bakersfield, CA 93304",
+                            "camera_labels": "Parking lot",
+                        },
+                    ],
+                    camera_count=3,
+                    respond_by="April 15, 2026",
+                )
+            else:
+                values.update(purge_on="April 15, 2027")
         return values
 
 
@@ -100,6 +128,33 @@ class PlaceholderObject:
 
 
 NAME = ("name", "The registrant's name (empty for some registrations)")
+# The emails of the yearly confirmation cycle (camreg.confirmation).
+ANNUAL_KEYS = (
+    "annual_confirmation",
+    "confirmation_reminder",
+    "registration_lapsed",
+    "purge_notice",
+)
+CONFIRM_LINK = ("confirm_link", "The one-click link to confirm (opens a page with one button)")
+MANAGE_URL = ("manage_url", "The page where the registrant asks for a link to update")
+ON_FILE = (
+    ("email", "The registrant's email address"),
+    ("phone", "The registrant's phone number (may be empty)"),
+    (
+        "sites",
+        "The registered places; each has site.address_line and site.camera_labels "
+        "(use a for loop)",
+    ),
+    ("camera_count", "How many cameras are registered in total"),
+    ("respond_by", "The date by which to confirm before the registration lapses"),
+)
+ON_FILE_PLACEHOLDERS = {
+    "email": "{{ email }}",
+    "phone": "{{ phone }}",
+    "sites": [PlaceholderObject("site")],
+    "camera_count": PlaceholderCount("camera_count"),
+    "respond_by": "{{ respond_by }}",
+}
 EMAILS: dict[str, EmailKind] = {
     kind.key: kind
     for kind in (
@@ -149,6 +204,18 @@ EMAILS: dict[str, EmailKind] = {
             placeholders={"link": "{{ link }}", "minutes": PlaceholderCount("minutes")},
         ),
         EmailKind(
+            "registered_again",
+            "Registered again with a known email",
+            "When someone fills in the registration form with the email of a registration "
+            "that exists: nothing is stored, and this link to the registration is sent.",
+            (
+                NAME,
+                ("link", "The management link (single use)"),
+                ("minutes", "How many minutes the link works"),
+            ),
+            placeholders={"link": "{{ link }}", "minutes": PlaceholderCount("minutes")},
+        ),
+        EmailKind(
             "goodbye",
             "Left the program",
             "When a registrant leaves the program (erased from the outbox once sent).",
@@ -161,6 +228,64 @@ EMAILS: dict[str, EmailKind] = {
             (NAME, ("reason", "The reason staff gave (may be empty)")),
             placeholders={"reason": "{{ reason }}"},
             wrap_lines=(("{{ reason }}", "{% if reason %}", "{% endif %}"),),
+        ),
+        EmailKind(
+            "annual_confirmation",
+            "Annual confirmation",
+            "A year after a registration was last confirmed: what we hold, one link to "
+            "confirm it is still correct, one to update it.",
+            (NAME, CONFIRM_LINK, MANAGE_URL, *ON_FILE),
+            placeholders={
+                "confirm_link": "{{ confirm_link }}",
+                "manage_url": "{{ manage_url }}",
+                **ON_FILE_PLACEHOLDERS,
+            },
+            wrap_lines=(("{{ site.address_line }}", "{% for site in sites %}", "{% endfor %}"),),
+        ),
+        EmailKind(
+            "confirmation_reminder",
+            "Annual confirmation reminder",
+            "When the annual confirmation is not answered: 14 and 28 days after it.",
+            (NAME, CONFIRM_LINK, MANAGE_URL, *ON_FILE),
+            placeholders={
+                "confirm_link": "{{ confirm_link }}",
+                "manage_url": "{{ manage_url }}",
+                **ON_FILE_PLACEHOLDERS,
+            },
+            wrap_lines=(("{{ site.address_line }}", "{% for site in sites %}", "{% endfor %}"),),
+        ),
+        EmailKind(
+            "registration_lapsed",
+            "Registration lapsed",
+            "When nobody confirmed a registration within 45 days of the annual email: it is "
+            "kept apart from now on; the link brings it back.",
+            (
+                NAME,
+                CONFIRM_LINK,
+                MANAGE_URL,
+                ("purge_on", "The date the personal data will be erased"),
+            ),
+            placeholders={
+                "confirm_link": "{{ confirm_link }}",
+                "manage_url": "{{ manage_url }}",
+                "purge_on": "{{ purge_on }}",
+            },
+        ),
+        EmailKind(
+            "purge_notice",
+            "Lapsed registration to be erased",
+            "30 days before a lapsed registration is erased (12 months after it lapsed).",
+            (
+                NAME,
+                CONFIRM_LINK,
+                MANAGE_URL,
+                ("purge_on", "The date the personal data will be erased"),
+            ),
+            placeholders={
+                "confirm_link": "{{ confirm_link }}",
+                "manage_url": "{{ manage_url }}",
+                "purge_on": "{{ purge_on }}",
+            },
         ),
     )
 }

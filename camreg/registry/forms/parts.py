@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from camreg.web.forms import UswdsFormMixin
@@ -21,12 +22,18 @@ from ..models import (
 from ..validators import normalize_us_phone
 
 
+def _required(message) -> dict:
+    return {"required": message}
+
+
 class ContactForm(UswdsFormMixin, forms.Form):
+    errors_as_sentences = True
     kind = forms.ChoiceField(
         label=_("Are you registering as a resident or a business?"),
         choices=RegistrantKind.choices,
         widget=forms.RadioSelect,
         initial=RegistrantKind.RESIDENT,
+        error_messages=_required(_("Choose whether you register as a resident or a business.")),
     )
     business_name = forms.CharField(
         label=_("Business name"),
@@ -34,17 +41,25 @@ class ContactForm(UswdsFormMixin, forms.Form):
         required=False,
         help_text=_("Only for businesses."),
     )
-    name = forms.CharField(label=_("Your full name"), max_length=200)
+    name = forms.CharField(
+        label=_("Your full name"),
+        max_length=200,
+        error_messages=_required(_("Enter your full name.")),
+    )
     email = forms.EmailField(
         label=_("Email address"),
         max_length=254,
         help_text=_("We send a link to this address to confirm it."),
-        error_messages={"invalid": _("Enter an email address like name@example.com.")},
+        error_messages={
+            "invalid": _("Enter an email address like name@example.com."),
+            "required": _("Enter your email address."),
+        },
     )
     phone = forms.CharField(
         label=_("Phone number"),
         max_length=40,
         help_text=_("With area code, for example (661) 555-0123."),
+        error_messages=_required(_("Enter a phone number with its area code.")),
     )
     alternate_phone = forms.CharField(label=_("Other phone number"), max_length=40, required=False)
     onsite_contact_name = forms.CharField(
@@ -61,6 +76,7 @@ class ContactForm(UswdsFormMixin, forms.Form):
         choices=ContactMethod.choices,
         widget=forms.RadioSelect,
         initial=ContactMethod.EMAIL,
+        error_messages=_required(_("Choose how deputies should contact you.")),
     )
     contact_hours = forms.CharField(
         label=_("Best hours to reach you"),
@@ -71,6 +87,7 @@ class ContactForm(UswdsFormMixin, forms.Form):
     language = forms.ChoiceField(
         label=_("Language for email and calls"),
         choices=[("en", "English"), ("es", "Español")],
+        error_messages=_required(_("Choose the language for email and calls.")),
     )
 
     def __init__(self, *args, **kwargs):
@@ -105,7 +122,14 @@ class ContactForm(UswdsFormMixin, forms.Form):
         return data
 
 
+# An address that works in the demo (its address points) and reads like one here.
+EXAMPLE_STREET = "1701 Ming Ave"
+EXAMPLE_CITY = "Bakersfield"
+EXAMPLE_POSTCODE = "93304"
+
+
 class SiteForm(UswdsFormMixin, forms.Form):
+    errors_as_sentences = True
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     label = forms.CharField(
         label=_("Name for this place"),
@@ -116,16 +140,31 @@ class SiteForm(UswdsFormMixin, forms.Form):
     street = forms.CharField(
         label=_("Street address"),
         max_length=200,
-        help_text=_("House number and street, for example 1200 Truxtun Ave."),
+        help_text=format_lazy(
+            _("House number and street, for example {example}."), example=EXAMPLE_STREET
+        ),
+        error_messages=_required(_("Enter the street address: house number and street.")),
     )
     unit = forms.CharField(label=_("Apartment, suite or unit"), max_length=50, required=False)
-    city = forms.CharField(label=_("City or community"), max_length=100)
+    city = forms.CharField(
+        label=_("City or community"),
+        max_length=100,
+        help_text=format_lazy(_("For example {example}."), example=EXAMPLE_CITY),
+        error_messages=_required(_("Enter the city or community.")),
+    )
     postcode = forms.RegexField(
         label=_("ZIP code"),
         regex=r"^\d{5}(-\d{4})?$",
         max_length=10,
-        error_messages={"invalid": _("Enter a 5-digit ZIP code, for example 93301.")},
+        error_messages={
+            "invalid": format_lazy(
+                _("Enter a 5-digit ZIP code, for example {example}."), example=EXAMPLE_POSTCODE
+            ),
+            "required": _("Enter the 5-digit ZIP code."),
+        },
     )
+    # The address point chosen among "Did you mean ...?" suggestions (their radio buttons).
+    suggestion = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     latitude = forms.FloatField(
         label=_("Latitude"),
         required=False,
@@ -177,11 +216,15 @@ class SiteForm(UswdsFormMixin, forms.Form):
 
 
 class CameraForm(UswdsFormMixin, forms.Form):
+    errors_as_sentences = True
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # A photo chosen before the form changed shape, kept on the server (pending_photos).
+    pending_photo = forms.CharField(required=False, widget=forms.HiddenInput)
     label = forms.CharField(
         label=_("Camera name"),
         max_length=100,
         help_text=_("For example: Front door, Driveway, Back alley."),
+        error_messages=_required(_("Enter a name for the camera, for example Front door.")),
     )
     location_description = forms.CharField(
         label=_("Where is it mounted?"),
@@ -198,6 +241,7 @@ class CameraForm(UswdsFormMixin, forms.Form):
             "invalid": _("Enter a whole number of degrees from 0 to 359."),
             "min_value": _("Enter a whole number of degrees from 0 to 359."),
             "max_value": _("Enter a whole number of degrees from 0 to 359."),
+            "required": _("Enter the direction the camera faces, in degrees from 0 to 359."),
         },
     )
     field_of_view = forms.IntegerField(
@@ -210,6 +254,7 @@ class CameraForm(UswdsFormMixin, forms.Form):
             "invalid": _("Enter a whole number of degrees from 1 to 360."),
             "min_value": _("Enter a whole number of degrees from 1 to 360."),
             "max_value": _("Enter a whole number of degrees from 1 to 360."),
+            "required": _("Enter how wide the camera sees, in degrees from 1 to 360."),
         },
     )
     range_m = forms.IntegerField(
@@ -222,6 +267,7 @@ class CameraForm(UswdsFormMixin, forms.Form):
             "invalid": _("Enter a whole number of meters from 1 to 500."),
             "min_value": _("Enter a whole number of meters from 1 to 500."),
             "max_value": _("Enter a whole number of meters from 1 to 500."),
+            "required": _("Enter how far the camera sees clearly, in meters from 1 to 500."),
         },
     )
     coverage = forms.MultipleChoiceField(
@@ -235,12 +281,14 @@ class CameraForm(UswdsFormMixin, forms.Form):
         choices=Placement.choices,
         widget=forms.RadioSelect,
         initial=Placement.OUTDOOR,
+        error_messages=_required(_("Choose whether the camera is indoors or outdoors.")),
     )
     recording_mode = forms.ChoiceField(
         label=_("When does it record?"),
         choices=RecordingMode.choices,
         widget=forms.RadioSelect,
         initial=RecordingMode.CONTINUOUS,
+        error_messages=_required(_("Choose when the camera records.")),
     )
     retention_days = forms.IntegerField(
         label=_("How many days does it keep video?"),
@@ -251,9 +299,17 @@ class CameraForm(UswdsFormMixin, forms.Form):
             "invalid": _("Enter a whole number of days from 0 to 365."),
             "min_value": _("Enter a whole number of days from 0 to 365."),
             "max_value": _("Enter a whole number of days from 0 to 365."),
+            "required": _(
+                "Enter how many days the camera keeps video, from 0 to 365 (0 if it does not "
+                "record)."
+            ),
         },
     )
-    system_type = forms.ChoiceField(label=_("Type of system"), choices=SystemType.choices)
+    system_type = forms.ChoiceField(
+        label=_("Type of system"),
+        choices=SystemType.choices,
+        error_messages=_required(_("Choose the type of system.")),
+    )
     brand = forms.CharField(label=_("Brand"), max_length=100, required=False)
     owner_can_export = forms.BooleanField(
         label=_("I can save and send video clips myself"), required=False
@@ -272,6 +328,41 @@ class CameraForm(UswdsFormMixin, forms.Form):
     # Set by RegistrationForm before validation when the request breaks a rule about photos
     # (one per camera, PHOTO_MAX_PER_REQUEST in all): the photo field's error.
     photo_refused = ""
+    # Set by RegistrationForm: the fieldset's element id, and whether the page returns to it.
+    dom_id = ""
+    is_focus = False
+    # The pending photo kept for this camera (forms.pending), and why a photo chosen while
+    # the form changed shape could not be kept.
+    pending = None
+    photo_notice = ""
+
+    # What must be filled before a camera's details fold away behind their summary.
+    FILLED = ("label", "direction", "retention_days", "system_type")
+
+    @property
+    def collapsed(self) -> bool:
+        """Whether the page shows this camera folded (its summary only): once its details
+        are filled, without a problem, and when it is not the camera being worked on."""
+        if self.is_focus or self.photo_notice:
+            return False
+        if self.is_bound and self.show_errors and self.errors:
+            return False
+        return all(str(self[name].value() or "").strip() for name in self.FILLED)
+
+    @property
+    def summary(self) -> str:
+        """One line about the camera, for its folded details."""
+        label = str(self["label"].value() or "").strip()
+        try:
+            direction = int(self["direction"].value())
+            days = int(self["retention_days"].value())
+        except (TypeError, ValueError):
+            return label
+        return ngettext(
+            "%(label)s: faces %(direction)s°, keeps video %(days)s day",
+            "%(label)s: faces %(direction)s°, keeps video %(days)s days",
+            days,
+        ) % {"label": label, "direction": direction, "days": days}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -279,7 +370,12 @@ class CameraForm(UswdsFormMixin, forms.Form):
         self.fields["field_of_view"].widget.attrs["data-role"] = "field-of-view"
         self.fields["range_m"].widget.attrs["data-role"] = "range"
         self.fields["photo"].widget = forms.FileInput(
-            attrs={"accept": "image/jpeg,image/png,image/webp", "class": "usa-file-input"}
+            attrs={
+                "accept": "image/jpeg,image/png,image/webp",
+                "class": "usa-file-input",
+                # USWDS's message for a file of another type, in the page's language.
+                "data-errormessage": gettext("Choose a photo: a JPEG, PNG or WebP file."),
+            }
         )
 
     def clean_photo(self):
@@ -293,6 +389,7 @@ class CameraForm(UswdsFormMixin, forms.Form):
 
 
 class TermsAcceptanceForm(UswdsFormMixin, forms.Form):
+    errors_as_sentences = True
     accept_terms = forms.BooleanField(
         label=_("I have read and accept the terms and conditions."),
         error_messages={"required": _("Check the box to accept the terms and conditions.")},

@@ -9,10 +9,14 @@ from camreg.web.forms import HoneypotField, UswdsFormMixin
 
 
 class ManageRequestForm(UswdsFormMixin, forms.Form):
+    errors_as_sentences = True
     email = forms.EmailField(
         label=_("Email address you registered with"),
         max_length=254,
-        error_messages={"invalid": _("Enter an email address like name@example.com.")},
+        error_messages={
+            "invalid": _("Enter an email address like name@example.com."),
+            "required": _("Enter the email address you registered with."),
+        },
     )
     website = HoneypotField()
 
@@ -25,6 +29,7 @@ class ManageRequestForm(UswdsFormMixin, forms.Form):
 
 
 class MovedForm(UswdsFormMixin, forms.Form):
+    errors_as_sentences = True
     WITHIN = "within"
     AWAY = "away"
     where = forms.ChoiceField(
@@ -34,10 +39,12 @@ class MovedForm(UswdsFormMixin, forms.Form):
             (AWAY, _("Out of the area: remove me from the program")),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose where you moved.")},
     )
 
 
 class LeaveForm(UswdsFormMixin, forms.Form):
+    errors_as_sentences = True
     reason = forms.ChoiceField(
         label=_("Why are you leaving?"),
         choices=[
@@ -47,6 +54,7 @@ class LeaveForm(UswdsFormMixin, forms.Form):
         ],
         widget=forms.RadioSelect,
         initial="left",
+        error_messages={"required": _("Choose why you are leaving.")},
     )
     confirm = forms.BooleanField(
         label=_("Yes, erase my registration now."),

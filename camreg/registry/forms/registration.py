@@ -11,11 +11,14 @@ from django.utils.translation import gettext, ngettext
 
 from camreg.web.forms import HoneypotField
 
+from camreg.geo.suggestions import Suggestion
+
 from .. import photos, services
 from ..models import (
     Registrant,
 )
 from ..validators import format_phone
+from . import pending
 from .limits import MAX_CAMERAS_PER_SITE, MAX_SITES
 from .parts import CameraForm, ContactForm, SiteForm, TermsAcceptanceForm
 
@@ -32,6 +35,20 @@ class SiteBlock:
     # Where the map starts for a site already on file (its pin is not in the form).
     map_lat: float | None = None
     map_lon: float | None = None
+    # Address points like the typed address, when it was not found ("Did you mean ...?").
+    suggestions: list[Suggestion] = field(default_factory=list)
+    located: bool = False
+
+    @property
+    def dom_id(self) -> str:
+        return f"site-{self.index}"
+
+    @property
+    def add_camera_target(self) -> str:
+        """Where "add another camera" brings the person back to: the new camera."""
+        if len(self.cameras) < MAX_CAMERAS_PER_SITE:
+            return f"camera-{self.index}-{len(self.cameras)}"
+        return self.dom_id
 
 
 def _int(value: str | None, default: int, low: int, high: int) -> int:
@@ -46,7 +63,8 @@ class RegistrationForm:
     """The contact form, the sites and their cameras, and (for new registrations) the terms.
 
     `action` is the button pressed: "submit", "add-site", "add-camera-<site>",
-    "remove-site-<site>" or "remove-camera-<site>-<camera>".
+    "remove-site-<site>" or "remove-camera-<site>-<camera>". After a change of shape, `focus`
+    names the fieldset the person was working on (its element id), where the page returns.
     """
 
     def __init__(
@@ -57,9 +75,14 @@ class RegistrationForm:
         with_terms: bool = True,
         initial: dict | None = None,
     ):
-        self.data = data
+        # A copy the form may add to: pending photo references (forms.pending) and the tidy
+        # form of addresses that were found.
+        self.data = data.copy() if data is not None else None
+        data = self.data
         self.files = files
         self.is_bound = data is not None
+        self.focus = ""
+        self._located = False
         self.with_terms = with_terms
         self.action = "submit"
         self.honeypot_filled = False
@@ -98,7 +121,14 @@ class RegistrationForm:
                     for j, cam in enumerate(site_initial.get("cameras") or [{}])
                 ]
                 self.sites.append(block)
+        self.decoded: dict = {}
         self._apply_action()
+        for block in self.sites:
+            for j, camera in enumerate(block.cameras):
+                camera.dom_id = f"camera-{block.index}-{j}"
+                camera.is_focus = camera.dom_id == self.focus
+        if self.is_bound:
+            pending.attach(self)
 
     # Structure changes ("add a camera") re-render the page without validating.
     def _apply_action(self) -> None:
@@ -106,6 +136,8 @@ class RegistrationForm:
             return
         for form in self._all_forms():
             form.show_errors = False
+        # The photos that came with this request, before any form is renumbered.
+        pending.keep_uploads(self)
         parts = self.action.split("-")
         try:
             if self.action == "add-site" and len(self.sites) < MAX_SITES:
@@ -113,18 +145,23 @@ class RegistrationForm:
                 block = SiteBlock(form=SiteForm(prefix=f"s{i}"), index=i)
                 block.cameras = [CameraForm(prefix=f"s{i}-c0")]
                 self.sites.append(block)
+                self.focus = block.dom_id
             elif parts[:2] == ["add", "camera"]:
                 block = self.sites[int(parts[2])]
+                self.focus = block.add_camera_target
                 if len(block.cameras) < MAX_CAMERAS_PER_SITE:
                     block.cameras.append(CameraForm(prefix=f"s{block.index}-c{len(block.cameras)}"))
             elif parts[:2] == ["remove", "camera"]:
                 block = self.sites[int(parts[2])]
-                if len(block.cameras) > 1:
-                    self._reindex_cameras(block, drop=int(parts[3]))
+                drop = int(parts[3])
+                if len(block.cameras) > 1 and 0 <= drop < len(block.cameras):
+                    self._reindex_cameras(block, drop=drop)
+                    self.focus = f"camera-{block.index}-{max(drop - 1, 0)}"
             elif parts[:2] == ["remove", "site"] and len(self.sites) > 1:
                 drop = int(parts[2])
                 if 0 <= drop < len(self.sites):
                     self._reindex_sites(drop)
+                    self.focus = f"site-{max(drop - 1, 0)}"
         except (ValueError, IndexError):
             pass
         self.finalize_structure_change()
@@ -160,12 +197,17 @@ class RegistrationForm:
         return form_class(prefix=prefix, initial=values)
 
     def _all_forms(self):
+        """Every part, in the order of the page (the error summary follows it)."""
         yield self.contact
-        if self.terms is not None:
-            yield self.terms
         for block in self.sites:
             yield block.form
             yield from block.cameras
+        if self.terms is not None:
+            yield self.terms
+
+    @property
+    def add_site_target(self) -> str:
+        return f"site-{len(self.sites)}" if len(self.sites) < MAX_SITES else "site-0"
 
     def cameras_by_id(self) -> dict[int, CameraForm]:
         """Camera forms of cameras already on file, by camera id."""
@@ -193,6 +235,54 @@ class RegistrationForm:
         self._refuse_extra_photos()
         valid = all([form.is_valid() for form in self._all_forms()])
         return valid and not any(block.location_error for block in self.sites)
+
+    def check(self) -> bool:
+        """Validate every field and locate every place, so that every problem is reported
+        in one round: an address that cannot be found shows beside a missing phone number."""
+        valid = self.is_valid()
+        if self.is_structure_change or not self.is_bound:
+            return False
+        located = self.locate_sites()
+        return valid and located
+
+    def locate_sites(self) -> bool:
+        """Locate every place whose own fields are valid (once); whether all were located.
+        A place found among the address points takes their tidy spelling, in the form too."""
+        if self._located:
+            return not any(block.location_error for block in self.sites)
+        self._located = True
+        ok = True
+        for block in self.sites:
+            if not block.form.is_valid():
+                ok = False
+                continue
+            site = dict(block.form.cleaned_data)
+            try:
+                located = services.locate_site(site)
+            except services.SiteLocationError as exc:
+                block.form.add_error(exc.field, exc.message)
+                block.location_error = exc.message
+                block.suggestions = exc.suggestions
+                ok = False
+                continue
+            block.located = True
+            block.location = (located.latitude, located.longitude)
+            block.location_source = located.source
+            for name, value in located.address.items():
+                block.form.cleaned_data[name] = value
+                self.data[block.form.add_prefix(name)] = value
+        return ok
+
+    def keep_photos(self, checked: dict | None = None) -> None:
+        """Keep the photos of this request for the next round (the form goes back to the
+        person): see forms.pending."""
+        if self.is_bound:
+            pending.keep_uploads(self, checked, validated=not self.is_structure_change)
+            pending.attach(self)
+
+    def forget_pending_photos(self) -> None:
+        """After a save: the pending photos it used or replaced are erased."""
+        pending.forget_used(self)
 
     def _refuse_extra_photos(self) -> None:
         """At most one photo per camera and PHOTO_MAX_PER_REQUEST in the request, decided from
@@ -251,32 +341,31 @@ class RegistrationForm:
         are decoded only once every place is located (nothing is saved otherwise), all
         together within one time budget (registry.photos.reencode_many).
         """
+        if not self.locate_sites():
+            return None
         payloads = self.site_payloads()
         ok = True
         with_photo = []
         for block, site in zip(self.sites, payloads, strict=True):
-            try:
-                lat, lon, source = services.locate_site(site)
-            except services.SiteLocationError as exc:
-                block.form.add_error(exc.field, exc.message)
-                block.location_error = exc.message
-                ok = False
-            else:
-                site.update(latitude=lat, longitude=lon, location_source=source)
+            lat, lon = block.location or (None, None)
+            site.update(latitude=lat, longitude=lon, location_source=block.location_source)
+            site.pop("suggestion", None)
             for camera_form, camera in zip(block.cameras, site["cameras"], strict=True):
                 upload = camera.pop("photo", None)
                 camera["photo_jpeg"] = None
                 if upload:
                     with_photo.append((camera_form, camera, upload))
-        if not ok:
-            return None
         results = photos.reencode_many([upload for _form, _camera, upload in with_photo])
         for (camera_form, camera, _upload), result in zip(with_photo, results, strict=True):
+            self.decoded[camera_form] = result
             if isinstance(result, ValidationError):
                 camera_form.add_error("photo", result.messages[0])
                 ok = False
             else:
                 camera["photo_jpeg"] = result
+        for block, site in zip(self.sites, payloads, strict=True):
+            for camera_form, camera in zip(block.cameras, site["cameras"], strict=True):
+                pending.use(camera_form, camera)
         return payloads if ok else None
 
     @staticmethod

@@ -12,16 +12,35 @@ from camreg.registry.services.duplicates import (
     duplicate_hints,
     duplicate_hints_for,
 )
-from camreg.registry.services.locating import SiteLocationError, locate_site
+from camreg.registry.services.lifecycle import (
+    CONFIRMABLE,
+    NotConfirmable,
+    announce_confirmation,
+    confirm_for,
+    lapse,
+    purge_lapsed,
+    record_confirmation,
+)
+from camreg.registry.services.locating import (
+    Located,
+    SiteLocationError,
+    locate_site,
+    outside_message,
+)
+from camreg.registry.services.pending_photos import purge_pending_photos
 from camreg.registry.services.portal import (
+    EmailInUse,
     leave,
     open_portal,
     send_manage_link,
     update_registration,
 )
 from camreg.registry.services.registration import (
+    Registration,
     confirm_registration,
+    holding_email,
     register,
+    registered_again,
     verify_email,
 )
 from camreg.registry.services.retention import (
@@ -84,18 +103,26 @@ __all__ = [
     "terms_text",
     "update_draft",
     # locating
+    "Located",
     "SiteLocationError",
     "locate_site",
+    "outside_message",
+    # pending photos (the module itself: services.pending_photos)
+    "purge_pending_photos",
     # tokens
     "TokenInvalid",
     "consume_token",
     "issue_token",
     "peek_token",
     # registration
+    "Registration",
     "confirm_registration",
+    "holding_email",
     "register",
+    "registered_again",
     "verify_email",
     # portal
+    "EmailInUse",
     "leave",
     "open_portal",
     "send_manage_link",
@@ -115,6 +142,14 @@ __all__ = [
     "address_key",
     "duplicate_hints",
     "duplicate_hints_for",
+    # lifecycle (annual confirmation)
+    "CONFIRMABLE",
+    "NotConfirmable",
+    "announce_confirmation",
+    "confirm_for",
+    "lapse",
+    "purge_lapsed",
+    "record_confirmation",
     # staff edits
     "SITE_FIELDS",
     "NotEditable",

@@ -1,12 +1,19 @@
 """Registration: storing a new registrant with sites and cameras, verifying the email
-address and confirming the registration."""
+address and confirming the registration.
+
+One person, one registration: the email address identifies the registrant. Registering again
+with an address that a registration holds stores nothing and emails that person a link to
+the registration they have (the database's `one_registration_per_email` constraint settles
+concurrent submissions: the second insert fails and takes the same path).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,16 +22,32 @@ from camreg.agency.models import ConfirmMode
 from camreg.outreach import services as outreach
 from camreg.registry import photos, signals
 from camreg.registry.models import (
+    ONE_PER_EMAIL_STATUSES,
+    AccessToken,
     Camera,
     Consent,
     Registrant,
     RegistrationStatus,
     Site,
     TokenPurpose,
+    normalise_email,
 )
 from camreg.registry.services.common import CAMERA_FIELDS, CONTACT_FIELDS, Client, logger
 from camreg.registry.services.terms import current_terms
 from camreg.registry.services.tokens import _link, consume_token, issue_token
+
+# A registrant who was sent a link this recently gets no other for registering again: the
+# same form sent twice (a double click, a second tab) sends one email.
+REPEAT_LINK_QUIET = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What became of a submitted registration: a new registrant, or (`new` False) the one
+    that holds the email already, who was sent a link to it (or had just been sent one)."""
+
+    registrant: Registrant
+    new: bool
 
 
 def _apply_camera(camera: Camera, data: dict) -> None:
@@ -50,13 +73,65 @@ def _cleanup_on_rollback(stored: list[str]) -> None:
             logger.warning("could not delete photo %s after a failed save", name)
 
 
-def register(contact: dict, sites: list[dict], client: Client) -> Registrant:
-    """Store a new registration (unverified) and send the verification email.
+def register(contact: dict, sites: list[dict], client: Client) -> Registration:
+    """Store a new registration (unverified) and send the verification email; or, when a
+    registration holds this email already, store nothing and email its registrant a link
+    (registered_again). The caller shows the same page either way.
 
     `sites` are cleaned site dicts with "latitude", "longitude", "location_source" set by
     locate_site and "cameras": a list of cleaned camera dicts with optional "photo_jpeg".
     All or nothing: one transaction; photos written first are removed if it fails.
     """
+    key = normalise_email(contact["email"])
+    existing = holding_email(key)
+    if existing is None:
+        try:
+            return Registration(_create(contact, sites, client), new=True)
+        except IntegrityError:
+            # Another submission with this email committed first (the unique constraint).
+            existing = holding_email(key)
+            if existing is None:
+                raise
+    return Registration(registered_again(existing), new=False)
+
+
+def holding_email(email: str) -> Registrant | None:
+    """The registration that holds this email address (at most one does), if any."""
+    key = normalise_email(email)
+    if not key:
+        return None
+    return Registrant.objects.filter(email_key=key, status__in=ONE_PER_EMAIL_STATUSES).first()
+
+
+def registered_again(registrant: Registrant) -> Registrant:
+    """Someone registered again with this registrant's email: email them, in their language,
+    a link to manage the registration they have (a new verification link while it is
+    unverified). Nothing when a link went out moments ago."""
+    with transaction.atomic():
+        registrant = Registrant.objects.select_for_update().get(pk=registrant.pk)
+        recently = timezone.now() - REPEAT_LINK_QUIET
+        if AccessToken.objects.filter(registrant=registrant, created_at__gte=recently).exists():
+            return registrant
+        if registrant.status == RegistrationStatus.UNVERIFIED:
+            _send_verification(registrant)
+            return registrant
+        minutes = settings.MAGIC_LINK_MINUTES
+        raw = issue_token(registrant, TokenPurpose.MANAGE, timedelta(minutes=minutes))
+        outreach.queue_email(
+            to=registrant.email,
+            template="registered_again",
+            context={
+                "name": registrant.name,
+                "link": _link("registry:manage-link", raw, registrant.language),
+                "minutes": minutes,
+            },
+            language=registrant.language,
+            registrant=registrant,
+        )
+    return registrant
+
+
+def _create(contact: dict, sites: list[dict], client: Client) -> Registrant:
     terms = current_terms()
     stored: list[str] = []
     try:
@@ -116,7 +191,11 @@ def _send_verification(registrant: Registrant) -> None:
     outreach.queue_email(
         to=registrant.email,
         template="verify_email",
-        context={"name": registrant.name, "link": _link("registry:verify", raw), "hours": hours},
+        context={
+            "name": registrant.name,
+            "link": _link("registry:verify", raw, registrant.language),
+            "hours": hours,
+        },
         language=registrant.language,
         registrant=registrant,
     )
@@ -164,11 +243,17 @@ def confirm_registration(registrant: Registrant) -> Registrant:
             template="registration_confirmed",
             context={
                 "name": registrant.name,
-                "manage_url": settings.SITE_URL + reverse("registry:manage-request"),
+                "manage_url": settings.SITE_URL
+                + reverse("registry:manage-request")
+                + f"?lang={registrant.language}",
                 "sites": [{"address_line": s.address_line} for s in sites],
                 "camera_count": Camera.objects.filter(site__registrant=registrant).count(),
             },
             language=registrant.language,
             registrant=registrant,
+        )
+        # The registration's first year starts now (camreg.confirmation hears of it).
+        signals.registration_confirmed.send(
+            Registrant, registrant=registrant, via="review", actor=None, reason=""
         )
     return registrant

@@ -87,7 +87,7 @@ def update_registration_for(
                 raise NotEditable(f"Registrant {locked.pk} left the program.")
             before = _snapshot(locked)
             before_photos = {c["photo"] for c in before["cameras"].values() if c["photo"]}
-            registrant = update_registration(locked, contact, sites)
+            registrant = update_registration(locked, contact, sites, confirms=False)
             after = _snapshot(registrant)
             after_photos = {c["photo"] for c in after["cameras"].values() if c["photo"]}
             changes = registration_changes(before, after)

@@ -46,5 +46,8 @@ def consume_token(raw: str, purpose: str) -> Registrant:
     return token.registrant
 
 
-def _link(name: str, raw: str) -> str:
-    return settings.SITE_URL + reverse(name, kwargs={"token": raw})
+def _link(name: str, raw: str, language: str = "") -> str:
+    """The full address of a link in an email. `language` (the registrant's) rides along as
+    ?lang=, so the page opens in it whatever the browser prefers (registry.views)."""
+    url = settings.SITE_URL + reverse(name, kwargs={"token": raw})
+    return f"{url}?lang={language}" if language else url

@@ -50,6 +50,8 @@ def test_map_places_the_pin_and_aims_a_camera(new_page, address_points, viewport
     page = new_page(viewport)
     page.goto("/register/")
     press(page, "add-site")
+    # The maps come once the page has loaded: site-map.js fetches Leaflet then.
+    page.locator(".site-map.leaflet-container").nth(1).wait_for()
 
     # One working map per place.
     assert page.locator("fieldset.site-fieldset").count() == 2

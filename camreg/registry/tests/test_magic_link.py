@@ -89,7 +89,7 @@ def test_rate_limited_per_ip(client, db, settings):
 def test_bad_email_is_named(client, db):
     response = client.post(URL, {"email": "nope"})
     assert response.status_code == 400
-    assert "Email address you registered with:" in response.content.decode()
+    assert "Enter an email address like name@example.com." in response.content.decode()
 
 
 def test_unverified_registrant_gets_no_link(client, address_points):

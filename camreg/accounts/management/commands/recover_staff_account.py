@@ -20,7 +20,10 @@ class Command(BaseCommand):
         user = User.objects.filter(email__iexact=options["email"].strip()).first()
         if user is None:
             raise CommandError(f"No staff account for {options['email']}.")
-        with transaction.atomic():
-            link = services.recover_account(user)
+        try:
+            with transaction.atomic():
+                link = services.recover_account(user)
+        except services.StaffChangeRefused as refused:
+            raise CommandError(str(refused)) from refused
         self.stdout.write(f"{user.email}: reactivated, second factor removed, lockout lifted.")
         self.stdout.write(f"Link to choose a new password (works once): {link}")

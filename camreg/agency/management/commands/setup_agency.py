@@ -16,6 +16,7 @@ OPTIONS = {
     "name_es": "name_es",
     "short_name": "short_name",
     "program_name": "program_name",
+    "program_name_es": "program_name_es",
     "contact_email": "contact_email",
     "contact_phone": "contact_phone",
     "website": "website",
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             "--program-name",
             help='The program\'s name (default on setup: "Camera Registry Program").',
         )
+        parser.add_argument("--program-name-es", help="The program's name in Spanish (optional).")
         parser.add_argument("--contact-email", help="Where residents write to.")
         parser.add_argument("--contact-phone", help="Where residents call: (661) 555-0100.")
         parser.add_argument("--website", help="The agency's website (optional).")

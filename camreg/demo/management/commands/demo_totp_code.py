@@ -1,9 +1,7 @@
-import time
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from camreg.accounts.models import AuthenticatorDevice
 
 
 class Command(BaseCommand):
@@ -19,14 +17,13 @@ class Command(BaseCommand):
         if not settings.DEMO_MODE:
             raise CommandError("Only available when DEMO_MODE is on (development).")
         device = (
-            TOTPDevice.objects.filter(user__email__iexact=options["email"], confirmed=True)
+            AuthenticatorDevice.objects.filter(user__email__iexact=options["email"], confirmed=True)
             .order_by("pk")
             .first()
         )
         if device is None:
             raise CommandError(f"No authenticator is set up for {options['email']}.")
-        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-        totp.time = time.time()
+        totp = device.totp()  # the key is decrypted with MFA_ENCRYPTION_KEY
         left = device.step - int(totp.time - device.t0) % device.step
         code = f"{totp.token():0{device.digits}d}"
         self.stdout.write(f"{code}  (valid for about {left} more seconds)")

@@ -1,15 +1,48 @@
 /* Enhances the registration form with a map per place: drag the pin, see and aim each
-   camera's view. The form works without this script; the map works without tiles. */
+   camera's view. The form works without this script; the map works without tiles.
+
+   Loaded deferred. Leaflet (script and stylesheet, named by this script tag's
+   data-leaflet-js and data-leaflet-css) is fetched only once the page has loaded, so the
+   form is usable first on a slow phone; a page that loads Leaflet itself gets its maps at
+   once. */
 (function () {
   "use strict";
-  if (typeof L === "undefined") { return; }
   var form = document.querySelector("form.registration-form");
   if (!form) { return; }
+  var sites = form.querySelectorAll(".site-fieldset");
+  if (!sites.length) { return; }
+  var script = document.currentScript;
   var tileUrl = form.dataset.tileUrl;
-  // The agency's jurisdiction, [[south, west], [north, east]]: where a map without a pin starts.
-  var bounds = L.latLngBounds(JSON.parse(form.dataset.bounds));
-  var center = bounds.getCenter();
+  var bounds = null;
+  var center = null;
   var EARTH = 6371008.8;
+
+  // The space each map takes is kept from the start, so nothing moves when it arrives.
+  sites.forEach(function (fieldset) {
+    var wrapper = fieldset.querySelector(".site-map-wrapper");
+    if (wrapper) { wrapper.hidden = false; }
+  });
+
+  function withLeaflet(callback) {
+    if (typeof L !== "undefined") { callback(); return; }
+    var js = script && script.dataset.leafletJs;
+    var css = script && script.dataset.leafletCss;
+    if (!js) { return; }
+    var waiting = css ? 2 : 1;
+    function arrived() { waiting -= 1; if (waiting === 0 && typeof L !== "undefined") { callback(); } }
+    if (css) {
+      var link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = css;
+      link.onload = arrived;
+      link.onerror = arrived;
+      document.head.appendChild(link);
+    }
+    var tag = document.createElement("script");
+    tag.src = js;
+    tag.onload = arrived;
+    document.head.appendChild(tag);
+  }
 
   function toRad(d) { return d * Math.PI / 180; }
   function toDeg(r) { return r * 180 / Math.PI; }
@@ -128,6 +161,41 @@
         placePin(map.getCenter());
       }
     });
+    // The pin follows the typed address while the person has not placed it themselves:
+    // the server looks the address up (registry:locate) when a field of it changes.
+    function showFound(lat, lon) {
+      if (placedInput.value === "1" || !isFinite(lat) || !isFinite(lon)) { return; }
+      marker.setLatLng([lat, lon]);
+      map.setView([lat, lon], 18);
+      redraw();
+    }
+    var locateUrl = form.dataset.locateUrl;
+    var lookup = null;
+    function lookUpAddress() {
+      if (!locateUrl || placedInput.value === "1") { return; }
+      var params = new URLSearchParams();
+      ["street", "unit", "city", "postcode"].forEach(function (name) {
+        var input = fieldset.querySelector("[name$='-" + name + "']");
+        params.set(name, input ? input.value : "");
+      });
+      if (!params.get("street")) { return; }
+      window.clearTimeout(lookup);
+      lookup = window.setTimeout(function () {
+        fetch(locateUrl + "?" + params.toString(), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : null; })
+          .then(function (found) { if (found && found.found) { showFound(found.latitude, found.longitude); } })
+          .catch(function () { /* the server checks the address on saving anyway */ });
+      }, 400);
+    }
+    ["street", "unit", "city", "postcode"].forEach(function (name) {
+      var input = fieldset.querySelector("[name$='-" + name + "']");
+      if (input) { input.addEventListener("change", lookUpAddress); }
+    });
+    fieldset.addEventListener("camreg:address-found", function (event) {
+      showFound(event.detail.lat, event.detail.lon);
+    });
+    if (!start) { lookUpAddress(); }
+
     [latInput, lonInput].forEach(function (input) {
       input.addEventListener("change", function () {
         var lat = parseFloat(latInput.value), lon = parseFloat(lonInput.value);
@@ -142,5 +210,19 @@
     redraw();
   }
 
-  form.querySelectorAll(".site-fieldset").forEach(setupSite);
+  function start() {
+    withLeaflet(function () {
+      // The agency's jurisdiction, [[south, west], [north, east]]: where a map without a pin
+      // starts.
+      bounds = L.latLngBounds(JSON.parse(form.dataset.bounds));
+      center = bounds.getCenter();
+      sites.forEach(setupSite);
+    });
+  }
+
+  if (typeof L !== "undefined" || document.readyState === "complete") {
+    start();
+  } else {
+    window.addEventListener("load", start);
+  }
 })();

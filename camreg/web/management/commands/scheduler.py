@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from camreg import scheduling
+from camreg.web.schedule import DatabaseLeases
 
 TICK_SECONDS = 1.0
 
@@ -17,23 +18,30 @@ TICK_SECONDS = 1.0
 class Command(BaseCommand):
     help = (
         "Enqueue periodic background jobs (camreg/scheduling.py) when they are due. "
-        "Runs until stopped (SIGTERM or Ctrl+C); the worker (db_worker) runs the jobs."
+        "Runs until stopped (SIGTERM or Ctrl+C); the worker (db_worker) runs the jobs. "
+        "Several schedulers may run (one per server): each job's lease in the database "
+        "lets only one of them enqueue it per interval."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--once",
             action="store_true",
-            help="Enqueue every job that is due now (at start: all of them) and exit.",
+            help=(
+                "Enqueue every job now and exit (by hand: the leases that keep several "
+                "schedulers from running a job twice are neither asked nor moved)."
+            ),
         )
 
     def handle(self, *args, once: bool = False, **options) -> None:
-        scheduler = scheduling.Scheduler(scheduling.JOBS)
         if once:
+            # By hand: every job now, without asking the leases (nor moving them).
+            scheduler = scheduling.Scheduler(scheduling.JOBS)
             enqueued = scheduler.run_due()
             self._report(enqueued, len(scheduler.jobs))
             return
 
+        scheduler = scheduling.Scheduler(scheduling.JOBS, leases=DatabaseLeases())
         stop = threading.Event()
 
         def request_stop(signum: int, frame: FrameType | None) -> None:
