@@ -107,6 +107,15 @@ def address_points(db, tmp_path):
 
 
 @pytest.fixture
+def demo_address_points(db):
+    """The demo's address points (about 4,000 invented Kern County addresses, the ones
+    `make run` loads), for tests of what a resident types in the demo."""
+    from camreg.demo.address_points import load_demo_address_points
+
+    load_demo_address_points()
+
+
+@pytest.fixture
 def auto_confirm(db):
     from camreg.agency import services as agency_services
     from camreg.agency.models import ConfirmMode

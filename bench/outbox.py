@@ -189,9 +189,7 @@ def child_state() -> None:
     from camreg.outreach.models import OutboxMessage
 
     print(
-        json.dumps(
-            dict(OutboxMessage.objects.values_list("status").annotate(n=Count("pk")))
-        ),
+        json.dumps(dict(OutboxMessage.objects.values_list("status").annotate(n=Count("pk")))),
         flush=True,
     )
 
@@ -291,7 +289,9 @@ def stop(process: subprocess.Popen | None) -> None:
         process.wait()
 
 
-def deliver(env: dict, handler: CountingHandler, count: int, workers: int, kills: int, timeout: float):
+def deliver(
+    env: dict, handler: CountingHandler, count: int, workers: int, kills: int, timeout: float
+):
     """Run the workers until `count` distinct messages arrived; kill one `kills` times."""
     processes = [start_worker(env, i) for i in range(workers)]
     started = time.perf_counter()
@@ -369,7 +369,9 @@ def run_bench(args) -> dict:
 
         log("baseline: bare smtplib over one connection, the same messages")
         handler.delivered.clear()
-        baseline = child(env, "baseline", str(server.port), str(args.baseline_messages or args.messages))
+        baseline = child(
+            env, "baseline", str(server.port), str(args.baseline_messages or args.messages)
+        )
 
         duplicates = sum(n - 1 for n in delivered.values() if n > 1)
         return {

@@ -428,7 +428,7 @@ def _source(registrant_ids: list[int] | None = None, camera_model=Camera) -> Ite
     )
     if registrant_ids is not None:
         cameras = cameras.filter(site__registrant_id__in=registrant_ids)
-    yield from (
+    rows = (
         cameras.values_list(
             "site__registrant_id",
             "site__canvass_index__cell",
@@ -440,8 +440,9 @@ def _source(registrant_ids: list[int] | None = None, camera_model=Camera) -> Ite
         )
         .annotate(n=Count("pk"))
         .order_by()
-        .iterator(chunk_size=10_000)
     )
+    # Streamed (a server-side cursor on PostgreSQL) only for the whole registry.
+    yield from rows.iterator(chunk_size=10_000) if registrant_ids is None else rows
 
 
 def _count(rows: Iterable[tuple], cutoff: datetime | None) -> dict[Key, list]:
@@ -465,20 +466,11 @@ def _stored(registrant_ids: list[int] | None = None) -> dict[Key, list]:
     rows = MapContribution.objects.all()
     if registrant_ids is not None:
         rows = rows.filter(registrant_id__in=registrant_ids)
+    values = rows.values_list(*_CONTRIBUTION_COLUMNS)
     return {
         (registrant_id, cell, status, system_type, confirmed): [confirmed_at, n, lat, lon]
         for registrant_id, cell, status, system_type, confirmed, confirmed_at, n, lat, lon in (
-            rows.values_list(
-                "registrant_id",
-                "cell",
-                "status",
-                "system_type",
-                "confirmed",
-                "confirmed_at",
-                "cameras",
-                "lat_sum",
-                "lon_sum",
-            ).iterator(chunk_size=10_000)
+            values.iterator(chunk_size=10_000) if registrant_ids is None else values
         )
     }
 

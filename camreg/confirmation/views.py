@@ -79,9 +79,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
                 status=409,
             )
         was_lapsed = registrant.status == "lapsed"
-        return _render(
-            request, "confirmation/done.html", {"was_lapsed": was_lapsed}, language
-        )
+        return _render(request, "confirmation/done.html", {"was_lapsed": was_lapsed}, language)
     with translation.override(language):
         errors = form.error_summary()
     return _render(

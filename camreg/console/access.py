@@ -29,9 +29,7 @@ URL_ACCESS = {
     "console:registrant": staff(Permission.REGISTRY_VIEW, kwargs=_registrant_a),
     "console:registrant-edit": staff(Permission.REGISTRANT_EDIT, kwargs=_registrant_a),
     "console:registrant-note": staff(Permission.REGISTRANT_NOTE, kwargs=_registrant_a, ok=405),
-    "console:registrant-confirm": staff(
-        Permission.REGISTRANT_EDIT, kwargs=_registrant_a, ok=405
-    ),
+    "console:registrant-confirm": staff(Permission.REGISTRANT_EDIT, kwargs=_registrant_a, ok=405),
     # The yearly confirmation funnel and the outbox's undeliverable emails.
     "console:confirmation": staff(Permission.REVIEW),
     "console:confirmation-list": staff(

@@ -35,7 +35,11 @@ def funnel(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "console/confirmation/funnel.html",
-        {"rows": rows, "stages": confirmation.STAGES, "policy": confirmation.Policy.from_settings()},
+        {
+            "rows": rows,
+            "stages": confirmation.STAGES,
+            "policy": confirmation.Policy.from_settings(),
+        },
     )
 
 
@@ -102,9 +106,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
     """Emails that could not be delivered, with the mail server's reason."""
     failed = outreach.failed_messages().select_related("registrant")
     page = Paginator(failed, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record(
-        "outbox.failed_listed", request=request, details={"count": page.paginator.count}
-    )
+    audit.record("outbox.failed_listed", request=request, details={"count": page.paginator.count})
     return render(request, "console/outbox/failed.html", {"page": page, "form": OutboxActionForm()})
 
 

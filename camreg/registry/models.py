@@ -98,8 +98,7 @@ class Registrant(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["email_key"],
-                condition=~models.Q(email_key="")
-                & models.Q(status__in=ONE_PER_EMAIL_STATUSES),
+                condition=~models.Q(email_key="") & models.Q(status__in=ONE_PER_EMAIL_STATUSES),
                 name="one_registration_per_email",
             )
         ]

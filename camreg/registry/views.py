@@ -23,7 +23,7 @@ from camreg.web.http import (
 )
 
 from . import portal as portal_session
-from . import services
+from . import services, units
 from .forms import LeaveForm, ManageRequestForm, MovedForm, RegistrationForm, TermsAcceptanceForm
 from .models import Camera, Registrant, RegistrationStatus, normalise_email
 from .validators import format_phone
@@ -91,6 +91,11 @@ def _register_context(request: HttpRequest, form, *, blank: bool = False) -> dic
         "is_edit": not blank and not form.with_terms,
         "cache_form": blank,
         "file_input_text": FILE_INPUT_TEXT,
+        "compass_points": [
+            (units.point_degrees(index), f"{short} ({name}, {units.point_degrees(index)}°)")
+            for index, (_code, short, name) in enumerate(units.POINTS)
+        ],
+        "compass_words": {"faces": _("Faces %(direction)s")},
     }
 
 
@@ -179,7 +184,8 @@ def locate(request: HttpRequest) -> JsonResponse:
     if rate_limited(request, "locate-ip", settings.RATE_LIMIT_LOCATE_PER_IP):
         return JsonResponse({"found": False, "limited": True}, status=429)
     site = {
-        name: str(request.GET.get(name, ""))[:200] for name in ("street", "unit", "city", "postcode")
+        name: str(request.GET.get(name, ""))[:200]
+        for name in ("street", "unit", "city", "postcode")
     }
     try:
         located = services.locate_site(site)

@@ -223,7 +223,7 @@ def fill_camera(
     if direction is not None:
         page.fill(f'[name="{prefix}-direction"]', str(direction))
     page.fill(f'[name="{prefix}-field_of_view"]', "100")
-    page.fill(f'[name="{prefix}-range_m"]', "25")
+    page.fill(f'[name="{prefix}-range_ft"]', "80")
     choose(page, f"{prefix}-placement", placement)
     choose(page, f"{prefix}-recording_mode", recording_mode)
     page.fill(f'[name="{prefix}-retention_days"]', "30")

@@ -22,7 +22,7 @@ CAMERA_DEFAULTS = {
     "location_description": "Above the garage",
     "direction": "90",
     "field_of_view": "110",
-    "range_m": "20",
+    "range_ft": "65",
     "coverage": ["street", "driveway"],
     "placement": "outdoor",
     "recording_mode": "continuous",

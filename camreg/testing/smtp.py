@@ -5,6 +5,7 @@ a bad day (4xx the first attempts, 5xx for some addresses). Imports no app."""
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import threading
 from collections import Counter
@@ -76,9 +77,15 @@ class CountingHandler:
         return sum(count - 1 for count in self.delivered.values() if count > 1)
 
 
+_MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
+
+
 def _message_id(content: bytes) -> str:
-    # Only the headers are needed; parsing them is cheap.
+    """The Message-ID header (only the head is looked at; a folded header is unfolded)."""
     head = content.split(b"\r\n\r\n", 1)[0]
+    match = _MESSAGE_ID.search(head)
+    if match:
+        return match.group(1).decode("ascii", "replace")
     return str(message_from_bytes(head, policy=default_policy)["Message-ID"] or "")
 
 

@@ -103,9 +103,7 @@ def run(*, now: datetime | None = None) -> dict[str, int]:
     summary = counts.as_dict()
     if any(summary.values()):
         with transaction.atomic():
-            audit.record(
-                "confirmation.daily_run", details={"day": today.isoformat(), **summary}
-            )
+            audit.record("confirmation.daily_run", details={"day": today.isoformat(), **summary})
             if counts.emails:
                 outreach.wake_delivery()
         logger.info("Confirmation run of %s: %s", today, summary)
@@ -402,9 +400,7 @@ def _each(queryset, step: Callable[[Cycle], None], *, with_sites: bool) -> None:
 
 def _take(cycle: Cycle, condition: dict, **changes) -> bool:
     """Take one step of `cycle`: a conditional UPDATE; False when it was taken already."""
-    taken = Cycle.objects.filter(pk=cycle.pk, closed_at__isnull=True, **condition).update(
-        **changes
-    )
+    taken = Cycle.objects.filter(pk=cycle.pk, closed_at__isnull=True, **condition).update(**changes)
     if taken:
         for name, value in changes.items():
             setattr(cycle, name, value)
@@ -472,9 +468,7 @@ def email_context(registrant: Registrant, secret: str, *, language: str) -> dict
     return {
         "name": registrant.name,
         "confirm_link": confirm_url(secret, language),
-        "manage_url": settings.SITE_URL
-        + reverse("registry:manage-request")
-        + f"?lang={language}",
+        "manage_url": settings.SITE_URL + reverse("registry:manage-request") + f"?lang={language}",
         "email": registrant.email,
         "phone": phones.national(registrant.phone),
         "sites": sites,
@@ -490,4 +484,3 @@ def purge_date_of(cycle: Cycle, policy: Policy | None = None, zone=None) -> date
     zone = zone or agency_zone()
     notice = local_date(cycle.purge_notice_at, zone) if cycle.purge_notice_at else None
     return policy.purge_on(local_date(cycle.lapsed_at, zone), notice)
-

@@ -21,6 +21,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
+
 def published_terms() -> None:
     """Terms the registrant has not accepted (a transactional test may find none left)."""
     if TermsVersion.objects.filter(published_at__isnull=False).exists():

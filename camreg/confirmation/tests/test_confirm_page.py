@@ -9,7 +9,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from camreg.confirmation import services
 from camreg.confirmation.models import ConfirmationLink, Cycle

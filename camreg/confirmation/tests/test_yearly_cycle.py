@@ -118,10 +118,19 @@ def confirm_with_link(email, when) -> None:
     [
         (date(2026, 3, 2), [date(2026, 3, 1)]),  # after the annual email
         (date(2026, 3, 30), [date(2026, 3, 1), date(2026, 3, 15), date(2026, 3, 29)]),
-        (date(2026, 5, 20), [date(2026, 3, 1), date(2026, 3, 15), date(2026, 3, 29), date(2026, 4, 15)]),
+        (
+            date(2026, 5, 20),
+            [date(2026, 3, 1), date(2026, 3, 15), date(2026, 3, 29), date(2026, 4, 15)],
+        ),
         (
             date(2027, 3, 20),
-            [date(2026, 3, 1), date(2026, 3, 15), date(2026, 3, 29), date(2026, 4, 15), date(2027, 3, 16)],
+            [
+                date(2026, 3, 1),
+                date(2026, 3, 15),
+                date(2026, 3, 29),
+                date(2026, 4, 15),
+                date(2027, 3, 16),
+            ],
         ),
     ],
     ids=["after-annual", "after-reminders", "lapsed", "after-purge-notice"],

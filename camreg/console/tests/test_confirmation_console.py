@@ -81,8 +81,14 @@ def test_the_funnel_counts_each_stage_per_month_and_lists_who(year, coordinator)
     text = listed.content.decode()
     assert "Bo Chen" in text and "Ana Ruiz" not in text
     assert AuditEvent.objects.filter(action="confirmation.funnel_listed").exists()
-    assert coordinator.get(reverse("console:confirmation-list", args=["2026-13", "due"])).status_code == 404
-    assert coordinator.get(reverse("console:confirmation-list", args=["2026-03", "x"])).status_code == 404
+    assert (
+        coordinator.get(reverse("console:confirmation-list", args=["2026-13", "due"])).status_code
+        == 404
+    )
+    assert (
+        coordinator.get(reverse("console:confirmation-list", args=["2026-03", "x"])).status_code
+        == 404
+    )
 
 
 def test_a_lapsed_registration_is_flagged_and_staff_can_confirm_for_them(year, coordinator):
@@ -147,6 +153,9 @@ def test_undeliverable_emails_show_the_reason_and_can_be_retried_or_cancelled(
     assert statuses == {"nobody@example.com": "sent", "gone@example.com": "cancelled"}
     assert AuditEvent.objects.filter(action="outbox.retried", reason="fixed").exists()
     assert AuditEvent.objects.filter(action="outbox.cancelled").exists()
-    assert coordinator.post(
-        reverse("console:outbox-action", args=[failed[0].pk, "explode"])
-    ).status_code == 404
+    assert (
+        coordinator.post(
+            reverse("console:outbox-action", args=[failed[0].pk, "explode"])
+        ).status_code
+        == 404
+    )

@@ -105,7 +105,7 @@ def test_adding_a_camera_is_recorded(coordinator, ana):
             "s0-c2-label": "Alley",
             "s0-c2-direction": "0",
             "s0-c2-field_of_view": "90",
-            "s0-c2-range_m": "15",
+            "s0-c2-range_ft": "50",
             "s0-c2-placement": "outdoor",
             "s0-c2-recording_mode": "motion",
             "s0-c2-retention_days": "3",

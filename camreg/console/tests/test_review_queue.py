@@ -44,7 +44,11 @@ def test_queue_shows_duplicate_hints(coordinator, make_registrant):
         postcode="93301-1234",
     )
     by_address = make_registrant("Address Twin", street="1200 truxtun ave.", postcode="93301")
-    by_email = make_registrant("Email Twin", email="same@example.com", street="5300 White Ln")
+    # One registration per email: an email is shared only with one turned down, not yet erased.
+    turned_down = make_registrant(
+        "Turned Down", status=RegistrationStatus.REJECTED, email="again@example.com", sites=False
+    )
+    by_email = make_registrant("Email Twin", email="again@example.com", street="5300 White Ln")
     by_phone = make_registrant(
         "Phone Twin", alternate_phone="+16615550199", street="2400 Ming Ave", postcode="93304"
     )
@@ -56,22 +60,24 @@ def test_queue_shows_duplicate_hints(coordinator, make_registrant):
 
     hints = {row.registrant.pk: row.hints for row in response.context["rows"]}
     assert [(h.kind, h.other_id) for h in hints[by_address.pk]] == [("address", existing.pk)]
-    assert [(h.kind, h.other_id) for h in hints[by_email.pk]] == [("email", existing.pk)]
+    assert [(h.kind, h.other_id) for h in hints[by_email.pk]] == [("email", turned_down.pk)]
     assert [(h.kind, h.other_id) for h in hints[by_phone.pk]] == [("phone", existing.pk)]
     assert hints[unrelated.pk] == []
     page = response.content.decode()
     detail = reverse("console:registrant", kwargs={"pk": existing.pk})
     assert f'Same address as <a href="{detail}">registrant #{existing.pk}</a> (Active)' in page
-    assert f'Same email as <a href="{detail}">registrant #{existing.pk}</a>' in page
+    rejected = reverse("console:registrant", kwargs={"pk": turned_down.pk})
+    assert f'Same email as <a href="{rejected}">registrant #{turned_down.pk}</a>' in page
     assert f'Same phone as <a href="{detail}">registrant #{existing.pk}</a>' in page
 
 
 def test_pending_duplicates_point_at_each_other(make_registrant):
-    first = make_registrant("First", email="twice@example.com")
-    second = make_registrant("Second", email="twice@example.com", street="9 Elm St")
+    # One registration per email (the database refuses a second): the phone is shared here.
+    first = make_registrant("First", phone="+16615550142")
+    second = make_registrant("Second", phone="+16615550142", street="9 Elm St")
     hints = services.duplicate_hints_for([first, second])
-    assert [(h.kind, h.other_id) for h in hints[first.pk]] == [("email", second.pk)]
-    assert [(h.kind, h.other_id) for h in hints[second.pk]] == [("email", first.pk)]
+    assert [(h.kind, h.other_id) for h in hints[first.pk]] == [("phone", second.pk)]
+    assert [(h.kind, h.other_id) for h in hints[second.pk]] == [("phone", first.pk)]
 
 
 def test_people_who_left_are_no_duplicates(make_registrant):

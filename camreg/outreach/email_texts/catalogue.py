@@ -142,8 +142,7 @@ ON_FILE = (
     ("phone", "The registrant's phone number (may be empty)"),
     (
         "sites",
-        "The registered places; each has site.address_line and site.camera_labels "
-        "(use a for loop)",
+        "The registered places; each has site.address_line and site.camera_labels (use a for loop)",
     ),
     ("camera_count", "How many cameras are registered in total"),
     ("respond_by", "The date by which to confirm before the registration lapses"),

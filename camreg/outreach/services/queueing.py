@@ -4,6 +4,7 @@ caller's transaction, at most once per idempotency key."""
 from __future__ import annotations
 
 import logging
+import re
 from email.utils import parseaddr
 from typing import Any
 
@@ -25,6 +26,8 @@ logger = logging.getLogger("camreg.outreach.services")
 
 SUBJECT_MAX_LENGTH = OutboxMessage._meta.get_field("subject").max_length or 300
 KEY_MAX_LENGTH = OutboxMessage._meta.get_field("idempotency_key").max_length or 200
+# Keys are made by code ("confirmation:41:annual"), never typed by people: printable ASCII.
+KEY_FORMAT = re.compile(rf"[\x21-\x7e]{{1,{KEY_MAX_LENGTH}}}")
 
 
 def render_email(*, template: str, context: dict[str, Any], language: str) -> dict[str, str]:
@@ -95,8 +98,11 @@ def queue_email(
     except ValidationError as exc:
         raise ValueError("queue_email needs a valid recipient email address.") from exc
     if idempotency_key is not None:
-        if not idempotency_key or len(idempotency_key) > KEY_MAX_LENGTH:
-            raise ValueError(f"An idempotency key has 1 to {KEY_MAX_LENGTH} characters.")
+        if not isinstance(idempotency_key, str) or not KEY_FORMAT.fullmatch(idempotency_key):
+            raise ValueError(
+                f"An idempotency key is 1 to {KEY_MAX_LENGTH} printable ASCII characters "
+                "without spaces, such as 'confirmation:41:annual'."
+            )
         existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing

@@ -43,7 +43,7 @@ def start_worker(port: int) -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "camreg.settings.test",
         "PYTHONPATH": str(ROOT),
     }
-    return subprocess.Popen(
+    return subprocess.Popen(  # noqa: S603 - this Python, a fixed module
         [sys.executable, "-m", "camreg.outreach.tests.outbox_worker", str(port)],
         cwd=ROOT,
         env=env,
@@ -106,9 +106,10 @@ def test_a_worker_killed_mid_run_loses_nothing_and_repeats_at_most_one(settings)
         assert 125 <= before < 300
 
         # The next run (here: this process) recovers the dead worker's claims at once.
-        while services.more_due() or OutboxMessage.objects.filter(
-            status=OutboxStatus.SENDING
-        ).exists():
+        while (
+            services.more_due()
+            or OutboxMessage.objects.filter(status=OutboxStatus.SENDING).exists()
+        ):
             services.deliver_due()
 
     assert set(handler.delivered) == {m.message_id for m in messages}  # none missing

@@ -72,3 +72,29 @@ def test_an_unreachable_server_is_recorded_and_retried(settings):
     assert message.status == OutboxStatus.QUEUED
     assert message.attempts == 1
     assert "ConnectionRefusedError" in message.last_error
+
+
+@pytest.mark.django_db
+def test_spanish_subjects_and_long_lines_arrive_intact(smtp_server):
+    long_line = "ñ" * 700  # 1,400 bytes: longer than an SMTP line may be
+    message = queue_email(
+        to="luis@example.com",
+        template="registration_rejected",
+        context={"name": "Luis Gómez", "reason": long_line},
+        language="es",
+    )
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENT
+    received = message_from_bytes(smtp_server.envelopes[0].original_content, policy=default_policy)
+    assert received["Subject"] == message.subject
+    assert "¿" in message.subject or "ó" in message.subject or not message.subject.isascii()
+    assert received["Content-Language"] == "es"
+    assert received["Auto-Submitted"] == "auto-generated"
+    text = received.get_body(preferencelist=("plain",))
+    assert text["Content-Transfer-Encoding"] == "quoted-printable"
+    assert long_line in text.get_content()
+    assert "Luis Gómez" in text.get_content()
+    html = received.get_body(preferencelist=("html",)).get_content()
+    assert '<html lang="es"' in html
+    for line in smtp_server.envelopes[0].original_content.split(b"\r\n"):
+        assert len(line) <= 998

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from camreg.web.forms import UswdsFormMixin
 
-from .. import photos
+from .. import photos, units
 from ..models import (
     ContactMethod,
     Coverage,
@@ -215,6 +215,29 @@ class SiteForm(UswdsFormMixin, forms.Form):
         return data
 
 
+class CompassField(forms.IntegerField):
+    """Degrees, typed as a number ("90") or as a compass point ("E", "ne"; Spanish "NO")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        degrees = units.parse_direction(value)
+        if degrees is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return degrees
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        for name in ("min", "max", "step"):
+            attrs.pop(name, None)
+        attrs.update(list="compass-points", autocomplete="off", spellcheck="false")
+        return attrs
+
+
 class CameraForm(UswdsFormMixin, forms.Form):
     errors_as_sentences = True
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -232,16 +255,23 @@ class CameraForm(UswdsFormMixin, forms.Form):
         required=False,
         help_text=_("For example: above the garage, northeast corner."),
     )
-    direction = forms.IntegerField(
-        label=_("Direction it faces (degrees)"),
+    direction = CompassField(
+        label=_("Direction it faces"),
         min_value=0,
         max_value=359,
-        help_text=_("0 is north, 90 east, 180 south, 270 west."),
+        help_text=_(
+            "A compass point such as NE, or degrees: 0 is north, 90 east, 180 south, 270 west."
+        ),
         error_messages={
-            "invalid": _("Enter a whole number of degrees from 0 to 359."),
+            "invalid": _(
+                "Enter a compass point such as NE, or a whole number of degrees from 0 to 359."
+            ),
             "min_value": _("Enter a whole number of degrees from 0 to 359."),
             "max_value": _("Enter a whole number of degrees from 0 to 359."),
-            "required": _("Enter the direction the camera faces, in degrees from 0 to 359."),
+            "required": _(
+                "Enter the direction the camera faces: a compass point such as NE, or degrees "
+                "from 0 to 359."
+            ),
         },
     )
     field_of_view = forms.IntegerField(
@@ -257,17 +287,18 @@ class CameraForm(UswdsFormMixin, forms.Form):
             "required": _("Enter how wide the camera sees, in degrees from 1 to 360."),
         },
     )
-    range_m = forms.IntegerField(
-        label=_("How far it sees clearly (meters)"),
-        min_value=1,
-        max_value=500,
-        initial=30,
-        help_text=_("An estimate is fine: about 15 m for a doorbell, 30 m for most cameras."),
+    # Feet on the form; meters are stored (clean() adds range_m).
+    range_ft = forms.IntegerField(
+        label=_("How far it sees clearly (feet)"),
+        min_value=3,
+        max_value=1640,
+        initial=100,
+        help_text=_("An estimate is fine: about 50 ft for a doorbell, 100 ft for most cameras."),
         error_messages={
-            "invalid": _("Enter a whole number of meters from 1 to 500."),
-            "min_value": _("Enter a whole number of meters from 1 to 500."),
-            "max_value": _("Enter a whole number of meters from 1 to 500."),
-            "required": _("Enter how far the camera sees clearly, in meters from 1 to 500."),
+            "invalid": _("Enter a whole number of feet from 3 to 1,640."),
+            "min_value": _("Enter a whole number of feet from 3 to 1,640."),
+            "max_value": _("Enter a whole number of feet from 3 to 1,640."),
+            "required": _("Enter how far the camera sees clearly, in feet."),
         },
     )
     coverage = forms.MultipleChoiceField(
@@ -340,6 +371,11 @@ class CameraForm(UswdsFormMixin, forms.Form):
     FILLED = ("label", "direction", "retention_days", "system_type")
 
     @property
+    def compass_readout(self) -> str:
+        """The compass point of the direction in the field ("E (90°)"), shown beside it."""
+        return units.compass_label(units.parse_direction(self["direction"].value()))
+
+    @property
     def collapsed(self) -> bool:
         """Whether the page shows this camera folded (its summary only): once its details
         are filled, without a problem, and when it is not the camera being worked on."""
@@ -353,22 +389,27 @@ class CameraForm(UswdsFormMixin, forms.Form):
     def summary(self) -> str:
         """One line about the camera, for its folded details."""
         label = str(self["label"].value() or "").strip()
+        direction = units.parse_direction(self["direction"].value())
         try:
-            direction = int(self["direction"].value())
             days = int(self["retention_days"].value())
         except (TypeError, ValueError):
             return label
+        if direction is None:
+            return label
         return ngettext(
-            "%(label)s: faces %(direction)s°, keeps video %(days)s day",
-            "%(label)s: faces %(direction)s°, keeps video %(days)s days",
+            "%(label)s: faces %(direction)s, keeps video %(days)s day",
+            "%(label)s: faces %(direction)s, keeps video %(days)s days",
             days,
-        ) % {"label": label, "direction": direction, "days": days}
+        ) % {"label": label, "direction": units.compass_label(direction), "days": days}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["direction"].widget.attrs["data-role"] = "direction"
         self.fields["field_of_view"].widget.attrs["data-role"] = "field-of-view"
-        self.fields["range_m"].widget.attrs["data-role"] = "range"
+        self.fields["range_ft"].widget.attrs.update({"data-role": "range", "data-unit": "ft"})
+        # The form shows feet; what is on file (and callers' initial data) is in meters.
+        if "range_m" in self.initial and "range_ft" not in self.initial:
+            self.initial["range_ft"] = units.meters_to_feet(self.initial["range_m"])
         self.fields["photo"].widget = forms.FileInput(
             attrs={
                 "accept": "image/jpeg,image/png,image/webp",
@@ -377,6 +418,12 @@ class CameraForm(UswdsFormMixin, forms.Form):
                 "data-errormessage": gettext("Choose a photo: a JPEG, PNG or WebP file."),
             }
         )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("range_ft") is not None:
+            data["range_m"] = min(500, units.feet_to_meters(data["range_ft"]))
+        return data
 
     def clean_photo(self):
         """Refuse a photo from its size and header alone; it is decoded in prepare_sites."""

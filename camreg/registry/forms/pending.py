@@ -38,7 +38,8 @@ def keep_uploads(form, checked: dict | None = None, *, validated: bool = False) 
     (`photo_notice`); after a `validated` save that failed, its field says so already. A
     request that breaks the rules on photos (too many) keeps none: none is decoded."""
     uploads = _uploads(form)
-    if any(getattr(camera, "photo_refused", "") for block in form.sites for camera in block.cameras):
+    cameras = [camera for block in form.sites for camera in block.cameras]
+    if any(getattr(camera, "photo_refused", "") for camera in cameras):
         return
     checked = dict(checked or {})
     todo = []

@@ -9,9 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, ngettext
 
-from camreg.web.forms import HoneypotField
-
 from camreg.geo.suggestions import Suggestion
+from camreg.web.forms import HoneypotField
 
 from .. import photos, services
 from ..models import (

@@ -50,9 +50,7 @@ def find(reference: str | None) -> PendingPhoto | None:
     if not reference:
         return None
     try:
-        key = signing.loads(
-            str(reference)[:200], salt=SALT, max_age=_lifetime().total_seconds()
-        )
+        key = signing.loads(str(reference)[:200], salt=SALT, max_age=_lifetime().total_seconds())
     except signing.BadSignature:
         return None
     cutoff = timezone.now() - _lifetime()

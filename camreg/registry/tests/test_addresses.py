@@ -9,7 +9,6 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from camreg.demo.address_points import load_demo_address_points
 from camreg.geo.geocoders import AddressQuery
 from camreg.registry import services
 from camreg.registry.forms.parts import EXAMPLE_CITY, EXAMPLE_POSTCODE, EXAMPLE_STREET
@@ -21,8 +20,8 @@ URL = reverse("registry:register")
 
 
 @pytest.fixture
-def demo_points(db):
-    load_demo_address_points()
+def demo_points(demo_address_points):
+    """The demo's address points (root conftest.py)."""
 
 
 def _site(street, city="Bakersfield", postcode="93304"):
@@ -124,11 +123,18 @@ def test_address_and_other_fields_are_checked_in_one_round(client, demo_points):
     assert response.status_code == 400
     summary = [item[0] for item in response.context["errors"]]
     # In the order of the page: contact, place, camera, terms.
-    assert summary == ["id_contact-phone", "id_s0-street", "id_s0-c0-label", "id_terms-accept_terms"]
+    assert summary == [
+        "id_contact-phone",
+        "id_s0-street",
+        "id_s0-c0-label",
+        "id_terms-accept_terms",
+    ]
     assert not Registrant.objects.exists()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     street=st.text(max_size=120),
     city=st.text(max_size=60),

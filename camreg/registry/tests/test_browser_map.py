@@ -50,7 +50,8 @@ def test_map_places_the_pin_and_aims_a_camera(new_page, address_points, viewport
     page = new_page(viewport)
     page.goto("/register/")
     press(page, "add-site")
-    # The maps come once the page has loaded: site-map.js fetches Leaflet then.
+    # The maps come when they near the screen: site-map.js fetches Leaflet then.
+    site(page, 0).locator(".site-map-wrapper").scroll_into_view_if_needed()
     page.locator(".site-map.leaflet-container").nth(1).wait_for()
 
     # One working map per place.

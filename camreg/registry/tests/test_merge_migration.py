@@ -139,6 +139,8 @@ def test_nothing_to_merge_changes_nothing(migrator):
     new = migrator.apply_tested_migration(AFTER)
     Registrant = new.apps.get_model("registry", "Registrant")
     assert Registrant.objects.get(pk=one.pk).email_key == "one@example.com"
-    assert not new.apps.get_model("audit", "AuditEvent").objects.filter(
-        action="registration.merged"
-    ).exists()
+    assert (
+        not new.apps.get_model("audit", "AuditEvent")
+        .objects.filter(action="registration.merged")
+        .exists()
+    )

@@ -44,7 +44,8 @@ def test_registering_again_sends_a_link_to_the_registration_there_is(
     ana.refresh_from_db()
     assert ana.name == "Ana Ruiz" and ana.sites.count() == 1  # nothing of the new form stored
     [message] = emails_to("ana@example.com")
-    assert "Ya está inscrito en el Programa de Registro de Cámaras" in message.subject  # in Ana's language, not the form's
+    # In Ana's language, not the form's.
+    assert "Ya está inscrito en el Programa de Registro de Cámaras" in message.subject
     path = link_path(message, "/manage/link/")
     assert path.endswith("?lang=es")
     assert client.post(path).status_code == 302  # the link opens her registration
@@ -59,9 +60,7 @@ def test_first_and_second_registration_look_the_same(client, address_points):
 
 
 @pytest.mark.django_db
-def test_again_while_unverified_resends_the_verification_later_not_at_once(
-    client, address_points
-):
+def test_again_while_unverified_resends_the_verification_later_not_at_once(client, address_points):
     _register(client, email="pat@example.com")
     _register(client, email="pat@example.com")  # a double click: nothing more
     assert [m.subject for m in mail.outbox] == [mail.outbox[0].subject]

@@ -78,7 +78,7 @@ def test_add_and_remove_cameras(client, signed_in):
             "s0-c1-label": "Alley",
             "s0-c1-direction": "0",
             "s0-c1-field_of_view": "90",
-            "s0-c1-range_m": "15",
+            "s0-c1-range_ft": "50",
             "s0-c1-placement": "outdoor",
             "s0-c1-recording_mode": "motion",
             "s0-c1-retention_days": "3",

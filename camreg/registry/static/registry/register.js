@@ -91,7 +91,40 @@
     });
   }
 
+  // The compass point beside a camera's direction -------------------------------------
+  function followDirections() {
+    var faces = "%(direction)s";
+    var wordsEl = document.getElementById("compass-words");
+    if (wordsEl) {
+      try { faces = JSON.parse(wordsEl.textContent).faces || faces; } catch (e) { /* keep */ }
+    }
+    var points = Array.prototype.map.call(
+      document.querySelectorAll("#compass-points option"),
+      function (option) { return option.textContent.split(" (")[0]; }
+    );
+    function degreesOf(text) {
+      var value = String(text || "").trim();
+      if (/^-?\d{1,3}\s*°?$/.test(value)) { return parseInt(value, 10); }
+      return null;
+    }
+    function update(input) {
+      var camera = input.closest(".camera-fieldset");
+      var out = camera && camera.querySelector("[data-role=compass-readout]");
+      if (!out || points.length !== 16) { return; }
+      var degrees = degreesOf(input.value);
+      if (degrees === null || degrees < 0 || degrees > 359) { out.textContent = ""; return; }
+      var point = points[Math.round(degrees / 22.5) % 16];
+      out.textContent = faces.replace("%(direction)s", point + " (" + degrees + "°)");
+    }
+    form.addEventListener("input", function (event) {
+      if (event.target.matches && event.target.matches("[data-role=direction]")) { update(event.target); }
+    });
+    // The map sets the direction when a camera is aimed.
+    form.addEventListener("camreg:direction-set", function (event) { update(event.target); });
+  }
+
   function start() {
+    followDirections();
     watchFileInputs();
     followSuggestions();
     focusWorkedOn();

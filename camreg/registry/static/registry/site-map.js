@@ -2,9 +2,9 @@
    camera's view. The form works without this script; the map works without tiles.
 
    Loaded deferred. Leaflet (script and stylesheet, named by this script tag's
-   data-leaflet-js and data-leaflet-css) is fetched only once the page has loaded, so the
-   form is usable first on a slow phone; a page that loads Leaflet itself gets its maps at
-   once. */
+   data-leaflet-js and data-leaflet-css) is fetched only when a map is about to come into
+   view, so the form is usable first on a slow phone; a page that loads Leaflet itself gets
+   its maps at once. */
 (function () {
   "use strict";
   var form = document.querySelector("form.registration-form");
@@ -109,10 +109,16 @@
       redraw();
     }
 
+    // The range field is in feet (data-unit="ft"); the cone is drawn in meters.
+    function rangeMeters(input) {
+      var value = num(input, 100);
+      return input && input.dataset.unit === "ft" ? value * 0.3048 : value;
+    }
+
     function redraw() {
       var p = marker.getLatLng();
       cameras.forEach(function (c) {
-        var pts = cone(p.lat, p.lng, num(c.direction, 0), num(c.fov, 90), num(c.range, 30));
+        var pts = cone(p.lat, p.lng, num(c.direction, 0), num(c.fov, 90), rangeMeters(c.range));
         c.layer.setLatLngs(pts);
       });
     }
@@ -146,6 +152,7 @@
     map.on("click", function (e) {
       if (aiming) {
         aiming.direction.value = bearing(marker.getLatLng(), e.latlng);
+        aiming.direction.dispatchEvent(new CustomEvent("camreg:direction-set", { bubbles: true }));
         aiming.button.setAttribute("aria-pressed", "false");
         aiming.button.focus();
         aiming = null;
@@ -220,7 +227,22 @@
     });
   }
 
-  if (typeof L !== "undefined" || document.readyState === "complete") {
+  // Leaflet comes when a map is about to scroll into view, so a phone that fills in the
+  // contact details first spends nothing on it (nor on map tiles) until then.
+  if (typeof L !== "undefined") {
+    start();
+  } else if ("IntersectionObserver" in window) {
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        observer.disconnect();
+        start();
+      }
+    }, { rootMargin: "400px 0px" });
+    sites.forEach(function (fieldset) {
+      var wrapper = fieldset.querySelector(".site-map-wrapper");
+      if (wrapper) { observer.observe(wrapper); }
+    });
+  } else if (document.readyState === "complete") {
     start();
   } else {
     window.addEventListener("load", start);
