@@ -207,3 +207,15 @@ class LimitsForm(UswdsFormMixin, forms.ModelForm):
                 attrs={"spellcheck": "false", "autocomplete": "off", "class": "usa-input"}
             ),
         }
+        # Meters, as stored, with the feet people here think in (issue 10).
+        help_texts = {
+            "canvass_max_radius_m": (
+                "Between 10 and 10,000 meters (33 to 32,808 ft); 640 m (2,100 ft) is a circle "
+                "of about 0.5 square miles."
+            ),
+            "canvass_max_route_length_m": "Between 100 and 100,000 meters (328 to 328,084 ft).",
+            "canvass_max_corridor_width_m": (
+                "The full width of the corridor along a route, between 10 and 2,000 meters "
+                "(33 to 6,562 ft)."
+            ),
+        }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import normalize, states
 from .models import AddressPoint
@@ -60,10 +60,11 @@ class GeocodeResult:
     state: str = ""  # two-letter code of the state the point is in, when the geocoder knows
     # The matched address in its tidy form ("1200 Truxtun Ave", "Bakersfield", "93301"), when
     # the geocoder knows its parts: what a registry stores rather than the typed text.
-    street_line: str = ""
-    unit: str = ""
-    city: str = ""
-    postcode: str = ""
+    # (Details of the match: results compare by point, address and source.)
+    street_line: str = field(default="", compare=False)
+    unit: str = field(default="", compare=False)
+    city: str = field(default="", compare=False)
+    postcode: str = field(default="", compare=False)
 
 
 class Geocoder(ABC):

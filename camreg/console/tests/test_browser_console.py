@@ -28,8 +28,9 @@ def registry_data(make_registrant):
     pending = make_registrant(
         "Ana Ruiz", email="ana@example.com", phone="+16615550123", language="es"
     )
+    # One registration per email: the twin shares Ana's phone number.
     twin = make_registrant(
-        "Ana R.", email="ana@example.com", street="9 Elm St", latitude=35.39, longitude=-119.02
+        "Ana R.", phone="+16615550123", street="9 Elm St", latitude=35.39, longitude=-119.02
     )
     near = make_registrant(
         "Active One", status=RegistrationStatus.ACTIVE, latitude=35.3733, longitude=-119.0210
@@ -92,7 +93,7 @@ def test_review_pages(signed_in_page, registry_data, viewport):
     page = signed_in_page(viewport)
     page.goto("/console/review/")
     assert page.locator("h1").inner_text() == "Review queue"
-    assert page.get_by_text("Same email as").count() == 2
+    assert page.get_by_text("Same phone as").count() == 2
     assert page.locator("button.select-all").is_visible()  # the script ran
     check_page(page, "review queue", viewport)
 

