@@ -3,15 +3,13 @@ service, render; public, in the registrant's language (or the one chosen on the 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from camreg.registry import services as registry
-from camreg.web.http import client_ip
+from camreg.web.http import client_ip, link_page_language, render_link_page
 
 from . import services
 from .forms import ConfirmForm
@@ -19,28 +17,10 @@ from .forms import ConfirmForm
 
 def _language_for(request: HttpRequest, registrant) -> str:
     """?lang= when the visitor switched language on the page, else the registrant's."""
-    supported = {code for code, _name in settings.LANGUAGES}
-    chosen = request.GET.get("lang", "")
-    if chosen in supported:
-        return chosen
-    if registrant is not None and registrant.language in supported:
-        return registrant.language
-    return translation.get_language() or settings.LANGUAGE_CODE
+    return link_page_language(request, registrant.language if registrant is not None else None)
 
 
-def _render(request, template, context, language, status=200) -> HttpResponse:
-    other = "es" if language == "en" else "en"
-    with translation.override(language):
-        request.LANGUAGE_CODE = language
-        response = render(
-            request,
-            template,
-            {**context, "other_language": other, "switch_url": f"{request.path}?lang={other}"},
-            status=status,
-        )
-    response["Content-Language"] = language
-    response["X-Robots-Tag"] = "noindex"
-    return response
+_render = render_link_page
 
 
 @never_cache

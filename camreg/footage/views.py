@@ -6,7 +6,6 @@ The answer page is public: the registrant opens it from the email link, in their
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from camreg.accounts.roles import Permission, permission_required
 from camreg.audit import services as audit
 from camreg.canvass.models import Case
+from camreg.web.http import link_page_language, render_link_page
 
 from . import services
 from .forms import AnswerForm, CallForm, ContactForm, FinishForm, RequestForm
@@ -323,28 +323,12 @@ def request_renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _language_for(request: HttpRequest, footage_request: FootageRequest | None) -> str:
     """?lang= when the visitor switched language on the page, else the registrant's."""
-    supported = {code for code, _ in settings.LANGUAGES}
-    chosen = request.GET.get("lang", "")
-    if chosen in supported:
-        return chosen
-    if footage_request is not None and footage_request.language in supported:
-        return footage_request.language
-    return translation.get_language() or settings.LANGUAGE_CODE
+    return link_page_language(
+        request, footage_request.language if footage_request is not None else None
+    )
 
 
-def _render_public(request, template, context, language, status=200) -> HttpResponse:
-    other = "es" if language == "en" else "en"
-    with translation.override(language):
-        request.LANGUAGE_CODE = language
-        response = render(
-            request,
-            template,
-            {**context, "other_language": other, "switch_url": f"{request.path}?lang={other}"},
-            status=status,
-        )
-    response["Content-Language"] = language
-    response["X-Robots-Tag"] = "noindex"
-    return response
+_render_public = render_link_page
 
 
 @never_cache

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ipaddress
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage, is_ratelimited
@@ -98,3 +99,34 @@ def count_towards_limit(request: HttpRequest, group: str, rate: str, key: str | 
         method=ALL,
         increment=True,
     )
+
+
+# Pages behind a private link (footage answers, yearly confirmation) ------------------------
+
+
+def link_page_language(request: HttpRequest, preferred: str | None) -> str:
+    """?lang= when the visitor switched language on the page, else `preferred` (the
+    recipient's language), else the request's."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    chosen = request.GET.get("lang", "")
+    if chosen in supported:
+        return chosen
+    if preferred in supported:
+        return preferred
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def render_link_page(request, template, context, language, status=200) -> HttpResponse:
+    """A private link's page in `language`, with a switch to the other one; never indexed."""
+    other = "es" if language == "en" else "en"
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        response = render(
+            request,
+            template,
+            {**context, "other_language": other, "switch_url": f"{request.path}?lang={other}"},
+            status=status,
+        )
+    response["Content-Language"] = language
+    response["X-Robots-Tag"] = "noindex"
+    return response
