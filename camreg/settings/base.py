@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "camreg.api",
     "camreg.canvass",
     "camreg.footage",
+    "camreg.evidence",
     "camreg.console",
     "camreg.public",
     # Demo data, at the top: no other app imports it.
@@ -212,6 +213,7 @@ STATICFILES_DIRS = [
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
     ("vendor/leaflet-geoman", NODE_MODULES / "@geoman-io" / "leaflet-geoman-free" / "dist"),
+    ("vendor/tus-js-client", NODE_MODULES / "tus-js-client" / "dist"),
 ]
 STORAGES = {
     "default": {
@@ -222,6 +224,40 @@ STORAGES = {
     "staticfiles": {"BACKEND": "camreg.web.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Evidence (camreg.evidence): its own storage, a local folder by default or an S3-compatible
+# bucket when EVIDENCE_STORAGE names django-storages' S3 backend (docs/configuration.md,
+# "Evidence storage"). Evidence is never served from a storage URL: only through views
+# that check permission and write a custody event.
+EVIDENCE_ROOT = Path(env.str("EVIDENCE_ROOT", default=str(VAR_DIR / "evidence")))
+EVIDENCE_STORAGE = env.str(
+    "EVIDENCE_STORAGE", default="django.core.files.storage.FileSystemStorage"
+)
+if EVIDENCE_STORAGE.startswith("storages.backends.s3"):
+    STORAGES["evidence"] = {
+        "BACKEND": EVIDENCE_STORAGE,
+        "OPTIONS": {
+            "bucket_name": env.str("EVIDENCE_S3_BUCKET", default="camreg-evidence"),
+            "endpoint_url": env.str("EVIDENCE_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("EVIDENCE_S3_REGION", default=None),
+            "access_key": env.str("EVIDENCE_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("EVIDENCE_S3_SECRET_ACCESS_KEY", default=None),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["evidence"] = {"BACKEND": EVIDENCE_STORAGE, "OPTIONS": {"location": EVIDENCE_ROOT}}
+GIB = 1024**3
+# Limits of what an owner may upload for one footage request (issue 12; Axon's Community
+# Request allows 60 GB a file and 200 GB a submission).
+EVIDENCE_MAX_FILE_BYTES = env.int("EVIDENCE_MAX_FILE_BYTES", default=20 * GIB)
+EVIDENCE_MAX_SUBMISSION_BYTES = env.int("EVIDENCE_MAX_SUBMISSION_BYTES", default=100 * GIB)
+EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=50)
+# An unfinished upload is kept this long after its last byte arrived (tus expiration).
+EVIDENCE_UPLOAD_EXPIRY_HOURS = env.int("EVIDENCE_UPLOAD_EXPIRY_HOURS", default=72)
+# Share links for another law-enforcement agency expire after this many days.
+EVIDENCE_SHARE_LINK_DAYS = env.int("EVIDENCE_SHARE_LINK_DAYS", default=7)
 MEDIA_URL = "/media-not-served/"  # uploaded files are served only through views
 if env.str("FILE_STORAGE", default="").startswith("storages.backends.s3"):
     AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")

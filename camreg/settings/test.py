@@ -1,5 +1,10 @@
 """Test settings: the suite runs on SQLite, or on PostgreSQL when DATABASE_URL says so."""
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import STORAGES, env
 
@@ -16,9 +21,16 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
 }
+# Evidence goes to a folder of this test process's own, removed when it ends.
+EVIDENCE_ROOT = Path(tempfile.mkdtemp(prefix="camreg-evidence-test-"))
+atexit.register(shutil.rmtree, EVIDENCE_ROOT, ignore_errors=True)
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": EVIDENCE_ROOT},
+    },
 }
 # No `collectstatic` before the tests: static files (the apps' and those STATICFILES_DIRS
 # takes from node_modules) are found where they are, without a manifest; the live server of

@@ -66,12 +66,14 @@ def test_the_confirmation_page_and_its_answers_are_accessible(
     assert_accessible(page, f"confirmation page ({language}, {viewport})")
 
     # Without ticking the terms: the error, named on its field.
-    page.locator("button[type=submit]").last.click()
+    with page.expect_navigation():
+        page.locator("button[type=submit]").last.click()
     assert page.locator(".usa-error-message, .usa-alert--error").count() >= 1
     assert_accessible(page, f"confirmation page with an error ({language}, {viewport})")
 
     tick(page, "accept_terms")
-    page.locator("button[type=submit]").last.click()
+    with page.expect_navigation():
+        page.locator("button[type=submit]").last.click()
     assert page.locator("h1").count() == 1
     assert_accessible(page, f"confirmed ({language}, {viewport})")
     assert not page.csp_violations, page.csp_violations
