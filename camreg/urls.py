@@ -14,8 +14,10 @@ urlpatterns = [
     path("console/canvass/", include("camreg.canvass.urls")),
     path("console/api-tokens/", include("camreg.api.urls")),
     path("console/footage/", include("camreg.footage.urls")),
+    path("console/evidence/", include("camreg.evidence.urls")),
     path("console/", include("camreg.console.urls")),
     path("", include("camreg.outreach.urls")),
+    path("footage/", include("camreg.evidence.public_urls")),
     path("footage/", include("camreg.footage.public_urls")),
     path("confirm/", include("camreg.confirmation.urls")),
 ]

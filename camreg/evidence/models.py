@@ -269,9 +269,12 @@ class LegalBasis(models.TextChoices):
 
     LAW = "law", "Required by law or by court order"
     AGENCY = "agency", "Furthering an investigation: shared with another law-enforcement agency"
-    PUBLIC = "public", (
-        "Furthering an investigation: through the media or the community, to identify or "
-        "catch a suspect"
+    PUBLIC = (
+        "public",
+        (
+            "Furthering an investigation: through the media or the community, to identify or "
+            "catch a suspect"
+        ),
     )
 
 
@@ -331,9 +334,7 @@ class ShareLink(Token):
 class Still(models.Model):
     """A frame taken from a video at a chosen time, for a bulletin or flyer."""
 
-    evidence_file = models.ForeignKey(
-        EvidenceFile, on_delete=models.PROTECT, related_name="stills"
-    )
+    evidence_file = models.ForeignKey(EvidenceFile, on_delete=models.PROTECT, related_name="stills")
     at_seconds = models.FloatField()
     image_name = models.CharField(max_length=300)  # a JPEG in the storage
     sha256 = models.CharField(max_length=64)
@@ -342,7 +343,9 @@ class Still(models.Model):
     )
     headline = models.CharField(max_length=200, blank=True)
     bulletin_text = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
