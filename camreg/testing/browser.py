@@ -228,3 +228,20 @@ def fill_camera(
     choose(page, f"{prefix}-recording_mode", recording_mode)
     page.fill(f'[name="{prefix}-retention_days"]', "30")
     page.select_option(f'[name="{prefix}-system_type"]', system_type)
+
+
+def assert_no_sideways_scroll(page, label: str) -> None:
+    """The page fits the window's width (a phone at 390 px): nothing scrolls sideways."""
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{label} scrolls sideways by {overflow}px"
+
+
+def check_page(page, label: str, viewport: str) -> None:
+    """What every page must hold in a browser: axe-core finds no WCAG 2.1 A/AA violation,
+    the CSP blocked nothing, and on a phone nothing scrolls sideways."""
+    assert_accessible(page, f"{label} ({viewport})")
+    assert page.csp_violations == [], page.csp_violations
+    if viewport == "phone":
+        assert_no_sideways_scroll(page, f"{label} on a phone")

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from camreg.testing.browser import assert_accessible
+from camreg.testing.browser import check_page
 from camreg.testing.canvass import CASE_NUMBER, TRUXTUN, local, scene_fixture
 from camreg.testing.staff import sign_in_browser
 
@@ -27,11 +27,11 @@ def test_a_deputy_creates_a_case_and_sees_the_cameras(new_page, deputy, address_
 
     page.goto("/console/canvass/")
     assert page.locator("h1").inner_text() == "Canvass cases"
-    assert_accessible(page, "case list (empty)")
+    check_page(page, "case list (empty)", viewport)
 
     page.click("text=New case")
     page.wait_for_url("**/console/canvass/new/")
-    assert_accessible(page, "new case form")
+    check_page(page, "new case form", viewport)
     # Only the address fields show for an address; the drawing map is there.
     assert page.locator('[name="address"]').is_visible()
     assert not page.locator('[name="polygon"]').is_visible()
@@ -51,7 +51,7 @@ def test_a_deputy_creates_a_case_and_sees_the_cameras(new_page, deputy, address_
     summary = page.locator("#error-summary")
     assert "Case number: 12345 is not in the agency's format" in summary.inner_text()
     assert "Incident type: This field is required." in summary.inner_text()
-    assert_accessible(page, "new case form with errors")
+    check_page(page, "new case form with errors", viewport)
 
     start = (timezone.now() - timedelta(days=5)).replace(second=0, microsecond=0)
     page.fill('[name="case_number"]', CASE_NUMBER)
@@ -77,7 +77,7 @@ def test_a_deputy_creates_a_case_and_sees_the_cameras(new_page, deputy, address_
     expected = ["Faces north", "Far north", "Faces south", "Short memory"]
     assert [label in title for label, title in zip(expected, listed, strict=False)] == [True] * 4
     assert "Lapsed cam" in listed[4]
-    assert_accessible(page, "case page with results")
+    check_page(page, "case page with results", viewport)
 
     # By keyboard: a marker opens its place in the list.
     page.locator("#canvass-results-map .canvass-map-marker").first.focus()
@@ -87,11 +87,11 @@ def test_a_deputy_creates_a_case_and_sees_the_cameras(new_page, deputy, address_
     page.click("text=Print contact sheet")
     page.wait_for_url("**/contact-sheet/?search=*")  # the sheet of the search shown
     assert "Ana Facing" in page.locator("table.contact-table").first.inner_text()
-    assert_accessible(page, "contact sheet")
+    check_page(page, "contact sheet", viewport)
 
     page.goto("/console/canvass/")
     assert CASE_NUMBER in page.locator("table").inner_text()
-    assert_accessible(page, "case list")
+    check_page(page, "case list", viewport)
     assert page.csp_violations == []
 
 
@@ -113,4 +113,4 @@ def test_the_pages_work_without_javascript(new_page, deputy, address_points):
         page.click("form.canvass-case-form button[type=submit]")
     assert page.locator("h1").inner_text() == f"Case {CASE_NUMBER}"
     assert page.locator("ol.canvass-results > li").count() == 5
-    assert_accessible(page, "case page without JavaScript")
+    check_page(page, "case page without JavaScript", "phone")

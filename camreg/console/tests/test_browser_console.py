@@ -11,7 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from camreg.canvass import index
 from camreg.registry.models import Registrant, RegistrationStatus
-from camreg.testing.browser import assert_accessible
+from camreg.testing.browser import check_page
 from camreg.testing.staff import sign_in_browser
 
 pytestmark = [
@@ -76,16 +76,6 @@ def signed_in_page(new_page, staff_client):
         return page
 
     return open_page
-
-
-def check_page(page, label: str, viewport: str) -> None:
-    assert_accessible(page, f"{label} ({viewport})")
-    assert page.csp_violations == [], page.csp_violations
-    if viewport == "phone":
-        overflow = page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{label} scrolls sideways on a phone by {overflow}px"
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)

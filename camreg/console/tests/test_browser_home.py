@@ -13,7 +13,7 @@ from camreg.canvass.models import Case
 from camreg.footage import services as footage
 from camreg.footage.models import FootageRequest, Status
 from camreg.registry.models import Camera
-from camreg.testing.browser import assert_accessible
+from camreg.testing.browser import check_page
 from camreg.testing.canvass import CASE_NUMBER
 from camreg.testing.staff import sign_in_browser
 
@@ -24,16 +24,6 @@ pytestmark = [
 ]
 
 VIEWPORTS = ["desktop", "phone"]
-
-
-def check_page(page, label: str, viewport: str) -> None:
-    assert_accessible(page, f"{label} ({viewport})")
-    assert page.csp_violations == [], page.csp_violations
-    if viewport == "phone":
-        overflow = page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{label} scrolls sideways on a phone by {overflow}px"
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from camreg.canvass import services as canvass
 from camreg.footage import services
 from camreg.footage.models import FootageRequest, Status
 from camreg.registry.models import Camera
-from camreg.testing.browser import assert_accessible
+from camreg.testing.browser import check_page
 from camreg.testing.canvass import CASE_NUMBER, PURPOSE, SCENE, place, register
 from camreg.testing.staff import sign_in_browser
 
@@ -27,16 +27,6 @@ pytestmark = [
 ]
 
 VIEWPORTS = ["desktop", "phone"]
-
-
-def check_page(page, label: str, viewport: str) -> None:
-    assert_accessible(page, f"{label} ({viewport})")
-    assert page.csp_violations == [], page.csp_violations
-    if viewport == "phone":
-        overflow = page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{label} scrolls sideways on a phone by {overflow}px"
 
 
 @pytest.fixture
