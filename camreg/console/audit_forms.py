@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from camreg.agency import services as agency_services
+from camreg.audit import actions as audit_actions
 from camreg.audit.models import ActorType, AuditEvent, Outcome
 from camreg.web.forms import UswdsFormMixin
 
@@ -24,6 +27,16 @@ FILTER_FIELDS = (
 )
 
 
+_ACTION_VALUE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]*)*\*?$")
+
+
+class ActionsField(forms.MultipleChoiceField):
+    """Actions to show: any known or stored action name, or the start of one ("auth.")."""
+
+    def valid_value(self, value) -> bool:
+        return len(value) <= 100 and bool(_ACTION_VALUE.match(value))
+
+
 class AuditFilterForm(UswdsFormMixin, forms.Form):
     user = forms.CharField(
         label="Staff member",
@@ -31,13 +44,9 @@ class AuditFilterForm(UswdsFormMixin, forms.Form):
         max_length=254,
         help_text="A staff user's id, or part of their name or email address.",
     )
-    action = forms.CharField(
-        label="Action",
-        required=False,
-        max_length=100,
-        help_text="An exact action, or the start of one ending in a dot, like auth.",
-        widget=forms.TextInput(attrs={"list": "audit-actions", "autocomplete": "off"}),
-    )
+    # Checkboxes grouped by area (the template draws them); `?action=auth.` (the start of
+    # a name, ending in a dot) still works for links and bookmarks.
+    action = ActionsField(label=_("Actions"), required=False)
     target_type = forms.CharField(
         label="Target type",
         required=False,
@@ -63,6 +72,26 @@ class AuditFilterForm(UswdsFormMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [
+            (name, label) for _area, items in audit_actions.grouped() for name, label in items
+        ]
+
+    def action_groups(self, stored: list[str]) -> list[dict]:
+        """The action checkboxes by area: [{"area", "actions": [(name, label, checked)]}].
+
+        `stored` adds actions found in the log that the registry does not know."""
+        chosen = set(self.data.getlist("action")) if self.is_bound else set()
+        return [
+            {
+                "area": area,
+                "actions": [(name, label, name in chosen) for name, label in items],
+                "open": any(name in chosen for name, _label in items),
+            }
+            for area, items in audit_actions.grouped(stored)
+        ]
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
@@ -75,9 +104,9 @@ class AuditFilterForm(UswdsFormMixin, forms.Form):
         if not self.is_bound or not self.is_valid():
             return {}
         return {
-            name: value.isoformat() if hasattr(value, "isoformat") else str(value)
+            name: _filter_text(value)
             for name in FILTER_FIELDS
-            if (value := self.cleaned_data.get(name)) not in (None, "")
+            if (value := self.cleaned_data.get(name)) not in (None, "", [])
         }
 
     def apply(self, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
@@ -91,12 +120,12 @@ class AuditFilterForm(UswdsFormMixin, forms.Form):
             if user.isdigit():
                 match |= Q(actor_type=ActorType.STAFF, actor_id=user)
             events = events.filter(match)
-        action = data.get("action", "").strip()
-        if action:
-            if action.endswith((".", "*")):
-                events = events.filter(action__startswith=action.rstrip("*"))
-            else:
-                events = events.filter(action=action)
+        chosen = [value.strip() for value in data.get("action") or [] if value.strip()]
+        if chosen:
+            match = Q(action__in=[v for v in chosen if not v.endswith((".", "*"))])
+            for prefix in (v.rstrip("*") for v in chosen if v.endswith((".", "*"))):
+                match |= Q(action__startswith=prefix)
+            events = events.filter(match)
         if target_type := data.get("target_type", "").strip():
             events = events.filter(target_type=target_type)
         if target_id := data.get("target_id", "").strip():
@@ -112,3 +141,11 @@ class AuditFilterForm(UswdsFormMixin, forms.Form):
             after = end + timedelta(days=1)
             events = events.filter(at__lt=datetime.combine(after, time.min, tzinfo=zone))
         return events
+
+
+def _filter_text(value) -> str:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ",".join(value)
+    return str(value)

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from camreg.accounts.roles import Permission, permission_required
+from camreg.audit import actions as audit_actions
 from camreg.audit import services
 from camreg.audit.models import AuditEvent, Outcome
 
@@ -85,8 +86,7 @@ def events(request: HttpRequest) -> HttpResponse:
     if matching is not None:
         page = Paginator(matching, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = list(page.object_list)
-        for event in page.object_list:
-            event.details_json = json.dumps(event.details, sort_keys=True, ensure_ascii=False)
+        audit_actions.readable(page.object_list)
     total = AuditEvent.objects.count()
     chain = _check_chain() if total <= INLINE_VERIFY_MAX_ROWS else None
     services.record(
@@ -111,7 +111,7 @@ def events(request: HttpRequest) -> HttpResponse:
             "query_string": query.urlencode(),
             "chain": chain,
             "last_verification": None if chain else _last_verification(),
-            "actions": _distinct("action"),
+            "action_groups": form.action_groups(_distinct("action")),
             "target_types": _distinct("target_type"),
         },
         status=200 if valid else 400,
@@ -176,7 +176,12 @@ def export(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "console/audit/events.html",
-            {"form": form, "errors": form.error_summary(), "page": None},
+            {
+                "form": form,
+                "errors": form.error_summary(),
+                "page": None,
+                "action_groups": form.action_groups([]),
+            },
             status=400,
         )
     # The rows that exist now: the export's own event and later ones are not included.

@@ -18,6 +18,8 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from camreg.accounts.roles import Permission, can, permission_required
+from camreg.audit import history as audit_history
+from camreg.audit.actions import readable
 from camreg.canvass import map_cells
 from camreg.confirmation import services as confirmation
 from camreg.registry import services as registry
@@ -274,10 +276,29 @@ def _detail(request: HttpRequest, registrant: Registrant, note_form: NoteForm | 
         is_tombstone=registrant.status == RegistrationStatus.LEFT
         or registrant.erased_at is not None,
         is_pending=registrant.status == RegistrationStatus.PENDING_REVIEW,
+        **_access_history(request, registrant),
     )
     return render(
         request, "console/registrant.html", context, status=400 if note_form.errors else 200
     )
+
+
+def _access_history(request: HttpRequest, registrant: Registrant) -> dict:
+    """ "Who viewed this registrant": the audit events about them, for those who oversee
+    registrations (supervisors, coordinators: `registrant.edit`) and auditors (docs/roles.md).
+    """
+    if not (
+        can(request.user, Permission.REGISTRANT_EDIT) or can(request.user, Permission.AUDIT_VIEW)
+    ):
+        return {"access_history": None}
+    events, total = audit_history.about(
+        "registry.registrant", registrant.pk, detail_key="registrant_id"
+    )
+    return {
+        "access_history": readable(events),
+        "access_history_total": total,
+        "access_history_link": can(request.user, Permission.AUDIT_VIEW),
+    }
 
 
 @permission_required(Permission.REGISTRY_VIEW)

@@ -225,35 +225,34 @@ def load(count: int = 300, seed: int = 2026) -> int:
     return created
 
 
-def ensure_staff_account():
-    """The demo staff member: every role but evidence custodian and investigator, and a
-    known second factor so that the printed instructions always work.
+# One demo account per role, each signing in with the same demo password, authenticator key
+# and recovery codes (printed on purpose: demo only, never outside DEMO_MODE). The README's
+# table lists them with what each role may do (docs/roles.md).
+DEMO_ROLE_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
+    ("deputy", "demo.deputy.only@example.org", "Dana Deputy (demo)"),
+    ("investigator", "demo.investigator@example.org", "Ivan Investigator (demo)"),
+    ("supervisor", "demo.supervisor@example.org", "Sam Supervisor (demo)"),
+    ("evidence_custodian", "demo.custodian@example.org", "Cleo Custodian (demo)"),
+    ("program_coordinator", "demo.coordinator@example.org", "Cora Coordinator (demo)"),
+    ("auditor", "demo.auditor@example.org", "Audrey Auditor (demo)"),
+    ("administrator", "demo.admin@example.org", "Adam Administrator (demo)"),
+)
 
-    Staff sign-in needs an authenticator code: add DEMO_TOTP_SECRET to an authenticator
-    app, or use `manage.py demo_totp_code`, or one of DEMO_RECOVERY_CODES (topped up again
-    by every `make run`).
-    """
+
+def _ensure_demo_user(email: str, full_name: str, roles: list[str]):
     import base64
 
     from camreg.accounts import services as accounts
     from camreg.accounts.models import User
-    from camreg.accounts.roles import Role
 
-    roles = [
-        Role.DEPUTY,
-        Role.SUPERVISOR,
-        Role.PROGRAM_COORDINATOR,
-        Role.AUDITOR,
-        Role.ADMINISTRATOR,
-    ]
     with transaction.atomic():
-        user = User.objects.filter(email=DEMO_STAFF_EMAIL).first()
+        user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(
-                DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, full_name="Demo Deputy", is_staff=True
+                email, DEMO_STAFF_PASSWORD, full_name=full_name, is_staff=True
             )
         user.set_password(DEMO_STAFF_PASSWORD)
-        user.roles = [str(r) for r in roles]
+        user.roles = list(roles)
         user.is_active = True
         user.deactivated_at = None
         user.deactivated_reason = ""
@@ -265,3 +264,40 @@ def ensure_staff_account():
         )
         accounts.new_recovery_codes(user, codes=list(DEMO_RECOVERY_CODES))
     return user
+
+
+def ensure_staff_account():
+    """The demo staff member: every role but evidence custodian and investigator, and a
+    known second factor so that the printed instructions always work.
+
+    Staff sign-in needs an authenticator code: add DEMO_TOTP_SECRET to an authenticator
+    app, or use `manage.py demo_totp_code`, or one of DEMO_RECOVERY_CODES (topped up again
+    by every `make run`).
+    """
+    from camreg.accounts.roles import Role
+
+    roles = [
+        Role.DEPUTY,
+        Role.SUPERVISOR,
+        Role.PROGRAM_COORDINATOR,
+        Role.AUDITOR,
+        Role.ADMINISTRATOR,
+    ]
+    return _ensure_demo_user(DEMO_STAFF_EMAIL, "Demo Deputy", [str(r) for r in roles])
+
+
+def ensure_role_accounts():
+    """One demo account per role (DEMO_ROLE_ACCOUNTS), to try the console as each would.
+
+    Refuses outside demo mode: these accounts share a published password and second factor.
+    """
+    from django.conf import settings
+
+    from camreg.accounts.roles import Role
+
+    if not settings.DEMO_MODE:
+        raise RuntimeError("Demo accounts exist only when DEMO_MODE is on (development).")
+    return [
+        _ensure_demo_user(email, name, [str(Role(role))])
+        for role, email, name in DEMO_ROLE_ACCOUNTS
+    ]

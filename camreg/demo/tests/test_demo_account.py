@@ -55,3 +55,34 @@ def test_demo_account_signs_in_with_the_printed_secret(settings):
     recovery = demo.DEMO_RECOVERY_CODES[0]
     response = sign_in(Client(), user, password=demo.DEMO_STAFF_PASSWORD, code=recovery)
     assert response["Location"] == CONSOLE
+
+
+def test_one_demo_account_per_role_signs_in_with_the_demo_secrets(settings):
+    with pytest.raises(RuntimeError):
+        demo.ensure_role_accounts()  # never outside demo mode
+    settings.DEMO_MODE = True
+    users = demo.ensure_role_accounts()
+    demo.ensure_role_accounts()  # idempotent
+    assert [u.roles for u in users] == [[role] for role, _e, _n in demo.DEMO_ROLE_ACCOUNTS]
+    assert {r for r, _e, _n in demo.DEMO_ROLE_ACCOUNTS} == {
+        "deputy",
+        "investigator",
+        "supervisor",
+        "evidence_custodian",
+        "program_coordinator",
+        "auditor",
+        "administrator",
+    }
+    for user in users:
+        with time_machine.travel(timezone.now(), tick=False):
+            code = pyotp.TOTP(demo.DEMO_TOTP_SECRET).now()
+            response = sign_in(Client(), user, password=demo.DEMO_STAFF_PASSWORD, code=code)
+        assert response["Location"] == CONSOLE, user.email
+
+
+def test_the_readme_lists_every_demo_account():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    for _role, email, _name in demo.DEMO_ROLE_ACCOUNTS:
+        assert f"**{email}**" in readme, email

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from camreg.registry.models import RegistrationStatus
+from camreg.registry.models import Camera, Registrant, RegistrationStatus, Site
 
 # One logger for the whole package, under the name the services logged as before they were
 # split into modules (log lines and any logging configuration keep working).
@@ -55,3 +55,47 @@ class Client:
     ip: str | None = None
     user_agent: str = ""
     language: str = "en"
+
+
+# What changed in a registration (audited: field names and row ids, never values) -----
+
+SITE_FIELDS = ("label", "street", "unit", "city", "postcode", "latitude", "longitude")
+
+
+def _snapshot(registrant: Registrant) -> dict:
+    return {
+        "contact": {name: getattr(registrant, name) for name in CONTACT_FIELDS},
+        "sites": {
+            row["id"]: row
+            for row in Site.objects.filter(registrant=registrant).values("id", *SITE_FIELDS)
+        },
+        "cameras": {
+            row["id"]: row
+            for row in Camera.objects.filter(site__registrant=registrant).values(
+                "id", "site_id", "photo", *CAMERA_FIELDS
+            )
+        },
+    }
+
+
+def _row_changes(before: dict, after: dict, fields) -> dict:
+    changed = {
+        str(pk): [name for name in fields if before[pk][name] != after[pk][name]]
+        for pk in sorted(before.keys() & after.keys())
+    }
+    return {
+        "added": sorted(after.keys() - before.keys()),
+        "removed": sorted(before.keys() - after.keys()),
+        "changed": {pk: names for pk, names in changed.items() if names},
+    }
+
+
+def registration_changes(before: dict, after: dict) -> dict:
+    """What changed between two snapshots: field names and row ids, never values."""
+    return {
+        "contact": [n for n in CONTACT_FIELDS if before["contact"][n] != after["contact"][n]],
+        "sites": _row_changes(before["sites"], after["sites"], SITE_FIELDS),
+        "cameras": _row_changes(
+            before["cameras"], after["cameras"], ("site_id", "photo", *CAMERA_FIELDS)
+        ),
+    }

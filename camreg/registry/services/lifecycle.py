@@ -80,13 +80,20 @@ def lapse(registrant: Registrant, *, details: dict | None = None) -> bool:
     """An active registration nobody confirmed in time becomes lapsed; False if it is not
     active any more (confirmed, left or lapsed meanwhile). Audited."""
     with transaction.atomic():
-        changed = Registrant.objects.filter(
-            pk=registrant.pk, status=RegistrationStatus.ACTIVE
-        ).update(status=RegistrationStatus.LAPSED, updated_at=timezone.now())
-        if changed:
-            registrant.status = RegistrationStatus.LAPSED
-            audit.record("registration.lapsed", target=registrant, details=details or {})
-    return bool(changed)
+        locked = (
+            Registrant.objects.select_for_update()
+            .filter(pk=registrant.pk, status=RegistrationStatus.ACTIVE)
+            .first()
+        )
+        if locked is None:
+            return False
+        # Saved, not updated: every status change saves the registrant, so what follows its
+        # saves (the canvass index's camera rows, the map cells) hears of it.
+        locked.status = RegistrationStatus.LAPSED
+        locked.save(update_fields=["status", "updated_at"])
+        registrant.status = RegistrationStatus.LAPSED
+        audit.record("registration.lapsed", target=registrant, details=details or {})
+    return True
 
 
 def purge_lapsed(registrant: Registrant, *, details: dict | None = None) -> bool:

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from camreg.audit import services as audit
 from camreg.outreach import services as outreach
 from camreg.registry import photos, signals
 from camreg.registry.models import (
@@ -21,7 +22,13 @@ from camreg.registry.models import (
     TokenPurpose,
     normalise_email,
 )
-from camreg.registry.services.common import CONTACT_FIELDS, MANAGEABLE, logger
+from camreg.registry.services.common import (
+    CONTACT_FIELDS,
+    MANAGEABLE,
+    _snapshot,
+    logger,
+    registration_changes,
+)
 from camreg.registry.services.lifecycle import CONFIRMABLE, record_confirmation
 from camreg.registry.services.registration import (
     _apply_camera,
@@ -89,6 +96,7 @@ def open_portal(raw: str) -> Registrant:
         registrant = consume_token(raw, TokenPurpose.MANAGE)
         if registrant.status not in MANAGEABLE:
             raise TokenInvalid
+        audit.record("registration.portal_opened", actor=registrant, target=registrant)
     return registrant
 
 
@@ -110,6 +118,9 @@ def update_registration(
     try:
         with transaction.atomic():
             registrant = Registrant.objects.select_for_update().get(pk=registrant.pk)
+            # The registrant's own save is audited with them as the actor (staff edits are
+            # audited by staff_edits, with the staff member and a reason).
+            before = _snapshot(registrant) if confirms else None
             _check_email_free(registrant, contact["email"])
             for name in CONTACT_FIELDS:
                 setattr(registrant, name, contact[name])
@@ -149,6 +160,13 @@ def update_registration(
             Camera.objects.filter(pk__in=[c.pk for c in gone]).delete()
             registrant.sites.exclude(pk__in=kept_sites).delete()
             signals.sites_changed.send(Registrant, registrant=registrant, new_sites=None)
+            if before is not None:
+                audit.record(
+                    "registration.updated",
+                    actor=registrant,
+                    target=registrant,
+                    details={"changed": registration_changes(before, _snapshot(registrant))},
+                )
             if confirms and registrant.status in CONFIRMABLE:
                 registrant = record_confirmation(registrant, via="portal")
     except Exception:
@@ -207,5 +225,11 @@ def leave(registrant: Registrant, reason: str = LeaveReason.LEFT) -> Registrant:
         registrant.save()
         outreach.forget_registrant(registrant, keep_unsent=True)
         _erase_others_with_email(registrant, key)
+        audit.record(
+            "registration.left",
+            actor=registrant,
+            target=registrant,
+            details={"leave_reason": reason},
+        )
         logger.info("registrant %s left the program (outbox message %s)", registrant.pk, goodbye.pk)
     return registrant

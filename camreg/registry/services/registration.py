@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from camreg.agency import services as agency_services
 from camreg.agency.models import ConfirmMode
+from camreg.audit import services as audit
 from camreg.outreach import services as outreach
 from camreg.registry import photos, signals
 from camreg.registry.models import (
@@ -112,6 +113,15 @@ def registered_again(registrant: Registrant) -> Registrant:
         recently = timezone.now() - REPEAT_LINK_QUIET
         if AccessToken.objects.filter(registrant=registrant, created_at__gte=recently).exists():
             return registrant
+        audit.record(
+            "registration.registered_again",
+            target=registrant,
+            details={
+                "link_sent": "verification"
+                if registrant.status == RegistrationStatus.UNVERIFIED
+                else "manage"
+            },
+        )
         if registrant.status == RegistrationStatus.UNVERIFIED:
             _send_verification(registrant)
             return registrant
@@ -150,6 +160,17 @@ def _create(contact: dict, sites: list[dict], client: Client) -> Registrant:
                     user_agent=client.user_agent[:500],
                     language=client.language,
                 )
+            audit.record(
+                "registration.submitted",
+                actor=registrant,
+                target=registrant,
+                details={
+                    "sites": len(sites),
+                    "cameras": sum(len(site["cameras"]) for site in sites),
+                    "terms_version": terms.pk if terms is not None else None,
+                    "language": registrant.language,
+                },
+            )
             _send_verification(registrant)
     except Exception:
         _cleanup_on_rollback(stored)
@@ -211,8 +232,16 @@ def verify_email(raw: str) -> Registrant:
         registrant.verified_at = timezone.now()
         registrant.status = RegistrationStatus.PENDING_REVIEW
         registrant.save(update_fields=["verified_at", "status", "updated_at"])
-        if agency_services.current().confirm_mode == ConfirmMode.AUTOMATIC:
+        automatic = agency_services.current().confirm_mode == ConfirmMode.AUTOMATIC
+        audit.record(
+            "registration.email_verified",
+            actor=registrant,
+            target=registrant,
+            details={"confirmed_at_once": automatic},
+        )
+        if automatic:
             registrant = confirm_registration(registrant)
+            audit.record("registration.confirmed", target=registrant, details={"automatic": True})
         else:
             outreach.queue_email(
                 to=registrant.email,

@@ -8,62 +8,19 @@ from __future__ import annotations
 from django.db import transaction
 
 from camreg.audit import services as audit
-from camreg.registry.models import (
-    Camera,
-    Registrant,
-    RegistrantNote,
-    RegistrationStatus,
-    Site,
+from camreg.registry.models import Registrant, RegistrantNote, RegistrationStatus
+from camreg.registry.services.common import (  # noqa: F401 - the names staff_edits had
+    SITE_FIELDS,
+    _row_changes,
+    _snapshot,
+    registration_changes,
 )
-from camreg.registry.services.common import CAMERA_FIELDS, CONTACT_FIELDS
 from camreg.registry.services.portal import update_registration
 from camreg.registry.services.registration import _cleanup_on_rollback
 
 
 class NotEditable(Exception):
     """The registrant left the program: nothing is left to change or annotate."""
-
-
-SITE_FIELDS = ("label", "street", "unit", "city", "postcode", "latitude", "longitude")
-
-
-def _snapshot(registrant: Registrant) -> dict:
-    return {
-        "contact": {name: getattr(registrant, name) for name in CONTACT_FIELDS},
-        "sites": {
-            row["id"]: row
-            for row in Site.objects.filter(registrant=registrant).values("id", *SITE_FIELDS)
-        },
-        "cameras": {
-            row["id"]: row
-            for row in Camera.objects.filter(site__registrant=registrant).values(
-                "id", "site_id", "photo", *CAMERA_FIELDS
-            )
-        },
-    }
-
-
-def _row_changes(before: dict, after: dict, fields) -> dict:
-    changed = {
-        str(pk): [name for name in fields if before[pk][name] != after[pk][name]]
-        for pk in sorted(before.keys() & after.keys())
-    }
-    return {
-        "added": sorted(after.keys() - before.keys()),
-        "removed": sorted(before.keys() - after.keys()),
-        "changed": {pk: names for pk, names in changed.items() if names},
-    }
-
-
-def registration_changes(before: dict, after: dict) -> dict:
-    """What changed between two snapshots: field names and row ids, never values."""
-    return {
-        "contact": [n for n in CONTACT_FIELDS if before["contact"][n] != after["contact"][n]],
-        "sites": _row_changes(before["sites"], after["sites"], SITE_FIELDS),
-        "cameras": _row_changes(
-            before["cameras"], after["cameras"], ("site_id", "photo", *CAMERA_FIELDS)
-        ),
-    }
 
 
 def update_registration_for(

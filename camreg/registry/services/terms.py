@@ -53,14 +53,22 @@ def accept_terms(registrant: Registrant, client: Client) -> Consent:
     terms = current_terms()
     if terms is None:
         raise ValueError("No terms version is published.")
-    return Consent.objects.create(
-        registrant=registrant,
-        terms_version=terms,
-        accepted_at=timezone.now(),
-        ip_address=client.ip,
-        user_agent=client.user_agent[:500],
-        language=client.language,
-    )
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            registrant=registrant,
+            terms_version=terms,
+            accepted_at=timezone.now(),
+            ip_address=client.ip,
+            user_agent=client.user_agent[:500],
+            language=client.language,
+        )
+        audit.record(
+            "registration.terms_accepted",
+            actor=registrant,
+            target=registrant,
+            details={"terms_version": terms.pk, "language": client.language},
+        )
+    return consent
 
 
 class TermsError(ValueError):

@@ -58,18 +58,48 @@ def test_audit_pages_are_accessible(new_page, auditor, viewport):
 
 
 def test_filtering_by_keyboard(new_page, auditor):
+    """Actions are chosen by their plain names (checkboxes grouped by area), by keyboard."""
     some_events()
     page = new_page("desktop")
     sign_in_browser(page, auditor)
     page.goto("/console/audit/")
-    page.locator("#id_action").focus()
-    page.keyboard.type("auth.")
+    summary = page.locator("summary", has_text="Sign-in, sessions and the console")
+    summary.focus()
+    page.keyboard.press("Enter")  # opens the area
+    box = page.get_by_label("Signed in to the console")
+    box.focus()
+    page.keyboard.press("Space")
+    assert box.is_checked()
     with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert "action=auth." in page.url
+        page.get_by_role("button", name="Show matching events").click()
+    assert "action=auth.sign_in" in page.url
     assert page.locator("#results-heading").inner_text() == "1 event"
     rows = page.locator("table.audit-table tbody tr")
-    assert rows.count() == 1 and "auth.sign_in" in rows.first.inner_text()
+    assert rows.count() == 1
+    text = rows.first.inner_text()
+    assert "Signed in to the console" in text and "auth.sign_in" in text
+    # The ticked action's area stays open and ticked after the search.
+    assert page.get_by_label("Signed in to the console").is_checked()
     # The table scrolls inside its own region, which the keyboard can reach.
     region = page.locator(".table-scroll")
     assert region.get_attribute("tabindex") == "0"
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_events_read_in_plain_words(new_page, auditor, viewport):
+    some_events()
+    page = new_page(viewport)
+    sign_in_browser(page, auditor)
+    page.goto("/console/audit/?action=registrant.viewed&action=auth.sign_in")
+    main = page.locator("main").inner_text()
+    assert "Viewed a registrant's details" in main
+    assert "Registrant #59" in main
+    assert "Case KC2026-000123" in main
+    assert "Deputy" in main  # the role by name
+    details = page.locator(".audit-detail-list").first
+    assert "Fields" in details.inner_text() and "name, email, phone, sites" in details.inner_text()
+    assert "{" not in details.inner_text()  # no JSON
+    assert page.locator(".audit-action-group[open]").count() == 2
+    assert_accessible(page, f"audit log in plain words ({viewport})")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), f"the audit log scrolls sideways at {viewport}"
+    assert not page.csp_violations, page.csp_violations

@@ -28,6 +28,7 @@ class Command(BaseCommand):
             created = demo.load(count=options["count"])
             self.stdout.write(f"Demo data: {created} registrations loaded.")
         demo.ensure_staff_account()
+        demo.ensure_role_accounts()
         url = f"http://127.0.0.1:{self._port()}"
         self.stdout.write(
             self.style.SUCCESS(
@@ -39,6 +40,9 @@ class Command(BaseCommand):
                 f"{demo.DEMO_TOTP_SECRET} to an authenticator app (time-based, 6 digits),\n"
                 "    or run `.venv/bin/python manage.py demo_totp_code`, or use a recovery code: "
                 f"{', '.join(demo.DEMO_RECOVERY_CODES)}\n"
+                "  One account per role, same password and second factor: "
+                + ", ".join(email for _role, email, _name in demo.DEMO_ROLE_ACCOUNTS)
+                + "\n"
                 f"  Emails sent by the app: {url}/dev/mailbox/\n"
             )
         )
