@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("camreg.outreach.urls")),
     path("footage/", include("camreg.evidence.public_urls")),
     path("footage/", include("camreg.footage.public_urls")),
+    path("shared/", include("camreg.evidence.share_urls")),
     path("confirm/", include("camreg.confirmation.urls")),
 ]
 

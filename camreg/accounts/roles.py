@@ -36,6 +36,7 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit.view"  # the audit log and its export
     CANVASS = "canvass.search"  # cases, canvass searches, footage requests
     CANVASS_OVERRIDE = "canvass.override"  # exceed canvass limits with a written reason
+    EVIDENCE_VIEW = "evidence.view"  # evidence files of cases, downloads, custody reports
     EVIDENCE = "evidence.manage"  # custody, releases, sharing
 
 
@@ -61,6 +62,12 @@ ROLE_PERMISSIONS: dict[Permission, set[str]] = {
     Permission.AUDIT_VIEW: {Role.AUDITOR},
     Permission.CANVASS: {Role.DEPUTY, Role.INVESTIGATOR, Role.SUPERVISOR},
     Permission.CANVASS_OVERRIDE: {Role.SUPERVISOR},
+    Permission.EVIDENCE_VIEW: {
+        Role.DEPUTY,
+        Role.INVESTIGATOR,
+        Role.SUPERVISOR,
+        Role.EVIDENCE_CUSTODIAN,
+    },
     Permission.EVIDENCE: {Role.EVIDENCE_CUSTODIAN},
 }
 

@@ -4,7 +4,8 @@ The staff camera map asks for one viewport at one zoom level. Zoomed out, it get
 for each grid cell in view, how many cameras match the filters and where their centre is,
 read from `MapCell` rows kept current as registrations change, so an answer reads a few
 hundred rows whatever the registry's size. Zoomed in (from CAMERA_ZOOM, when at most
-MAX_CAMERAS match in view), it gets the cameras themselves from the canvass index. Decision
+MAX_CAMERAS match in view), it gets the cameras themselves from the canvass index's camera
+rows (one table; decision 0027). Decision
 0020 (docs/decisions/0020-static-assets-and-map-clusters.md).
 
 Cells: level 0 is the canvass index's grid (index.CELL_DEGREES, 0.005 degrees, on a side);
@@ -34,8 +35,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import connection
-
-from camreg.registry.models import Camera, Registrant, Site
 
 from .map_counts import (  # noqa: F401 - the map's whole interface is here
     _CELL_COLUMNS,
@@ -71,7 +70,7 @@ from .map_grid import (  # noqa: F401 - the grid's names are the map's too
     level_cell,
     level_for_zoom,
 )
-from .models import IndexedSite, MapCell
+from .models import IndexedCamera, MapCell
 
 # Reading -------------------------------------------------------------------------------
 
@@ -154,51 +153,38 @@ def cameras(
     """Rows of CAMERA_FIELDS for the cameras in view that match, in id order (the first
     `limit` of them).
 
-    One query on the canvass index (its cell ranges and coordinates) joined to the sites,
-    registrations and cameras.
+    One query on one table: the canvass index's camera rows (decision 0027), by their
+    index on cell and coordinates (the viewport's cells listed), with the registration's
+    status and confirmation copied beside each camera.
     """
     if not filters.statuses:
         return []
-    quote = connection.ops.quote_name
-    indexed = quote(IndexedSite._meta.db_table)
-    site = quote(Site._meta.db_table)
-    camera = quote(Camera._meta.db_table)
-    registrant = quote(Registrant._meta.db_table)
-    cells, params = _in_sql("i.cell", view.cell_keys(0))
-    conditions = [
-        "s.id = i.site_id",
-        "r.id = s.registrant_id",
-        "c.site_id = s.id",
-        cells,
-        "i.latitude BETWEEN %s AND %s",
-        "i.longitude BETWEEN %s AND %s",
-    ]
+    table = connection.ops.quote_name(IndexedCamera._meta.db_table)
+    cells, params = _in_sql("cell", view.cell_keys(0))
+    conditions = [cells, "latitude BETWEEN %s AND %s", "longitude BETWEEN %s AND %s"]
     params += [view.south, view.north, view.west, view.east]
-    sql, values = _in_sql("r.status", filters.statuses)
+    sql, values = _in_sql("status", filters.statuses)
     conditions.append(sql)
     params += values
     if filters.system_types:
-        sql, values = _in_sql("c.system_type", filters.system_types)
+        sql, values = _in_sql("system_type", filters.system_types)
         conditions.append(sql)
         params += values
     if filters.confirmed is not None:
         ages = []
         if NEVER in filters.confirmed:
-            ages.append("r.confirmed_at IS NULL")
+            ages.append("confirmed_at IS NULL")
         if RECENT in filters.confirmed:
-            ages.append("r.confirmed_at >= %s")
+            ages.append("confirmed_at >= %s")
             params.append(cutoff)
         if OLD in filters.confirmed:
-            ages.append("r.confirmed_at < %s")
+            ages.append("confirmed_at < %s")
             params.append(cutoff)
         conditions.append("(" + (" OR ".join(ages) or "1 = 0") + ")")
     sql = (
-        "SELECT c.id, i.latitude, i.longitude, c.direction, c.field_of_view, c.range_m, "  # noqa: S608  # nosec B608 - placeholders only
-        f"c.system_type, r.status, s.registrant_id FROM {indexed} i "
-        # CROSS JOIN: SQLite keeps this order (the index first, not every registration of
-        # a status); PostgreSQL plans it as any join.
-        f"CROSS JOIN {site} s CROSS JOIN {registrant} r CROSS JOIN {camera} c "
-        f"WHERE {' AND '.join(conditions)} ORDER BY c.id"
+        "SELECT camera_id, latitude, longitude, direction, field_of_view, range_m, "  # noqa: S608  # nosec B608 - placeholders only
+        f"system_type, status, registrant_id FROM {table} "
+        f"WHERE {' AND '.join(conditions)} ORDER BY camera_id"
     )
     if limit is not None:
         sql += f" LIMIT {int(limit)}"

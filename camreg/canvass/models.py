@@ -129,6 +129,75 @@ class IndexedSite(models.Model):
         return f"Index entry for site {self.site_id}"
 
 
+class IndexedCamera(models.Model):
+    """The canvass index's camera rows: every camera of an indexed site, with what a search
+    and the registry map read about it, so both read this one table by cell.
+
+    `cell`, `latitude` and `longitude` are the indexed position (its IndexedSite's: what
+    the index lookup and the map's viewport test use); `site_latitude` and `site_longitude`
+    are the site's current position (what distances and view cones are measured from). The
+    other columns copy the camera, its site and its registration. Rows are written by the
+    index functions (camreg/canvass/index.py: with their IndexedSite, in the same
+    transaction) and kept current by the canvass receivers of the Registrant, Site and
+    Camera saves; they go with their IndexedSite or their camera (foreign keys), so a
+    registrant's erasure takes the copied personal data with the cameras.
+    `rebuild_canvass_index --check` reports drift. Decision 0027.
+    """
+
+    # The index entry of the camera's site (its key is the site's id): the rows go with it.
+    site = models.ForeignKey(IndexedSite, on_delete=models.CASCADE, related_name="cameras")
+    camera = models.OneToOneField(
+        "registry.Camera", on_delete=models.CASCADE, related_name="canvass_row"
+    )
+    registrant_id = models.BigIntegerField(db_index=True)
+    cell = models.BigIntegerField()
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    site_latitude = models.FloatField()
+    site_longitude = models.FloatField()
+    # The camera.
+    label = models.CharField(max_length=100)
+    location_description = models.CharField(max_length=200, blank=True)
+    placement = models.CharField(max_length=10)
+    coverage = models.JSONField(default=list, blank=True)
+    direction = models.PositiveSmallIntegerField()
+    field_of_view = models.PositiveSmallIntegerField()
+    range_m = models.PositiveIntegerField()
+    system_type = models.CharField(max_length=20)
+    brand = models.CharField(max_length=100, blank=True)
+    recording_mode = models.CharField(max_length=12)
+    retention_days = models.PositiveSmallIntegerField()
+    owner_can_export = models.BooleanField(default=False)
+    # Its site's address.
+    street = models.CharField(max_length=200)
+    unit = models.CharField(max_length=50, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2)
+    postcode = models.CharField(max_length=10)
+    # Its registration.
+    status = models.CharField(max_length=20)
+    confirmed_at = models.DateTimeField(null=True)
+    kind = models.CharField(max_length=20)
+    name = models.CharField(max_length=200, blank=True)
+    business_name = models.CharField(max_length=200, blank=True)
+    onsite_contact_name = models.CharField(max_length=200, blank=True)
+    onsite_contact_phone = models.CharField(max_length=20, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    alternate_phone = models.CharField(max_length=20, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    preferred_contact = models.CharField(max_length=10)
+    contact_hours = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=10)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["cell", "latitude", "longitude"], name="canvass_camera_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"Index entry for camera {self.camera_id}"
+
+
 class MapCell(models.Model):
     """The registry map's clusters: how many cameras lie in each grid cell, at each level.
 

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.conf import settings
+
+from camreg.scheduling import DAY, Job, register
 
 
 class EvidenceConfig(AppConfig):
@@ -8,3 +11,10 @@ class EvidenceConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401 - connects the receivers
+
+        # Evidence whose retention ended is purged daily; stored hashes are re-verified
+        # every EVIDENCE_VERIFY_EVERY_DAYS days (0: only by `manage.py verify_evidence`).
+        register(Job("camreg.evidence.tasks.purge_expired_evidence", DAY))
+        every_days = getattr(settings, "EVIDENCE_VERIFY_EVERY_DAYS", 7)
+        if every_days > 0:
+            register(Job("camreg.evidence.tasks.verify_evidence_hashes", every_days * DAY))

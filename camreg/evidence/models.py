@@ -89,6 +89,9 @@ class Upload(models.Model):
     length = models.BigIntegerField()  # Upload-Length
     offset = models.BigIntegerField(default=0)
     metadata = models.JSONField(default=dict, blank=True)
+    # What the first bytes show (services.types), once they have arrived; blank before.
+    kind = models.CharField(max_length=10, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -212,6 +215,7 @@ class CustodyKind(models.TextChoices):
     RELEASED = "released", "Released"
     HASH_VERIFIED = "hash_verified", "Hash re-verified"
     HASH_MISMATCH = "hash_mismatch", "Hash MISMATCH"
+    RETENTION_CHANGED = "retention_changed", "Retention category changed"
     DELETED = "deleted", "Deleted at the end of retention"
 
 

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from camreg.accounts.roles import Permission, permission_required
 from camreg.audit import services as audit
 from camreg.canvass.models import Case
+from camreg.canvass.workspace import CaseSection
 from camreg.web.http import link_page_language, render_link_page
 
-from . import services
+from . import services, signals
 from .forms import AnswerForm, CallForm, ContactForm, FinishForm, RequestForm
 from .models import CallTask, ContactOutcome, FootageRequest, Status
 
@@ -157,6 +158,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def page_sections(footage_request: FootageRequest, *, actor, request=None) -> list[CaseSection]:
+    """What the apps above footage show on the request's page (signals.request_page_sections:
+    the footage received, from evidence), in their order."""
+    replies = signals.request_page_sections.send(
+        sender=FootageRequest, footage_request=footage_request, actor=actor, request=request
+    )
+    found = [reply for _receiver, reply in replies if isinstance(reply, CaseSection)]
+    return sorted(found, key=lambda s: (s.order, s.anchor))
+
+
 def _detail(request: HttpRequest, pk: int, forms: dict | None = None, status: int = 200):
     try:
         footage_request = services.get_request(pk, request.user, request=request)
@@ -169,10 +180,12 @@ def _detail(request: HttpRequest, pk: int, forms: dict | None = None, status: in
     errors = []
     for form in (contact_form, received_form, close_form):
         errors.extend(form.error_summary())
+    sections = page_sections(footage_request, actor=request.user, request=request)
     return render(
         request,
         "footage/request_detail.html",
         {
+            "sections": sections,
             "fr": footage_request,
             "row": services.request_row(footage_request),
             "outcomes": ContactOutcome.choices,
@@ -338,9 +351,14 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     try:
         footage_request = services.open_link(token)
     except services.LinkInvalid:
-        return _render_public(
-            request, "footage/link_invalid.html", {}, _language_for(request, None), status=410
-        )
+        try:  # answered "I will provide it": the link now opens the upload page
+            services.open_upload_link(token)
+        except services.LinkInvalid:
+            return _render_public(
+                request, "footage/link_invalid.html", {}, _language_for(request, None), status=410
+            )
+        # By URL name: the evidence app (above this one) serves the upload page.
+        return redirect(reverse("evidence-public:upload", kwargs={"token": token}))
     language = _language_for(request, footage_request)
     form = AnswerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -350,7 +368,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             )
         except services.LinkInvalid:
             return _render_public(request, "footage/link_invalid.html", {}, language, status=410)
-        return _render_public(request, "footage/answer_thanks.html", {"fr": answered}, language)
+        return _render_public(
+            request, "footage/answer_thanks.html", {"fr": answered, "token": token}, language
+        )
     with translation.override(language):
         errors = form.error_summary()
     return _render_public(

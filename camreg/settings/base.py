@@ -214,6 +214,7 @@ STATICFILES_DIRS = [
     ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
     ("vendor/leaflet-geoman", NODE_MODULES / "@geoman-io" / "leaflet-geoman-free" / "dist"),
     ("vendor/tus-js-client", NODE_MODULES / "tus-js-client" / "dist"),
+    ("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist"),
 ]
 STORAGES = {
     "default": {
@@ -258,6 +259,8 @@ EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=50)
 EVIDENCE_UPLOAD_EXPIRY_HOURS = env.int("EVIDENCE_UPLOAD_EXPIRY_HOURS", default=72)
 # Share links for another law-enforcement agency expire after this many days.
 EVIDENCE_SHARE_LINK_DAYS = env.int("EVIDENCE_SHARE_LINK_DAYS", default=7)
+# The stored evidence is re-hashed this often (verify_evidence as a scheduled job); 0: never.
+EVIDENCE_VERIFY_EVERY_DAYS = env.int("EVIDENCE_VERIFY_EVERY_DAYS", default=7)
 MEDIA_URL = "/media-not-served/"  # uploaded files are served only through views
 if env.str("FILE_STORAGE", default="").startswith("storages.backends.s3"):
     AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
@@ -294,9 +297,13 @@ MAX_REQUEST_BODY = env.int(
     "MAX_REQUEST_BODY",
     default=PHOTO_MAX_PER_REQUEST * PHOTO_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024,
 )
-# Paths (prefixes) that need a larger body than MAX_REQUEST_BODY, with their own limit, such
-# as a future resumable-upload endpoint: {"/uploads/": 50 * 1024**3}. None today.
-MAX_REQUEST_BODY_BY_PATH: dict[str, int] = {}
+# Paths (prefixes) that need a larger body than MAX_REQUEST_BODY, with their own limit: the
+# tus endpoints (the owner's and the staff intake's), whose PATCH bodies are streamed to
+# storage, never read into memory, and bounded by the file limit (decision 0025).
+MAX_REQUEST_BODY_BY_PATH: dict[str, int] = {
+    "/footage/files/": EVIDENCE_MAX_FILE_BYTES,
+    "/console/evidence/tus/": EVIDENCE_MAX_FILE_BYTES,
+}
 
 # Email: every message goes through the outbox and is delivered by the worker.
 email_config = env.email_url("EMAIL_URL", default="consolemail://")

@@ -46,4 +46,11 @@ def test_token_pages_and_docs_are_accessible(new_page, administrator, viewport):
     check(page, f"token list after revoking ({viewport})")
 
     page.goto("/api/v1/docs")
+    # Swagger UI (npm swagger-ui-dist) has read the schema and listed the operations.
+    page.wait_for_selector("#api-reference .opblock-summary-path", timeout=15_000)
+    assert page.locator("#api-reference .opblock").count() == 6
     check(page, f"API documentation ({viewport})")
+    # An operation opened, with its parameters, examples and answers.
+    page.locator("#api-reference .opblock-summary-control").first.click()
+    page.wait_for_selector("#api-reference .responses-wrapper", timeout=15_000)
+    check(page, f"API documentation, an operation open ({viewport})")

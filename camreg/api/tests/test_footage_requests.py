@@ -80,8 +80,8 @@ def test_refusals_are_json_with_a_code(api_client, case):
     no_cameras = api_client.post(
         CREATE, {"case_id": case.pk, "camera_ids": [999999]}, content_type="application/json"
     )
-    assert no_cameras.status_code == 422
-    assert no_cameras.json()["code"] == "no_active_cameras"
+    assert no_cameras.status_code == 404
+    assert no_cameras.json()["code"] == "cameras_not_found"
     missing = api_client.get(reverse("api:footage-request", args=[424242]))
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
     broken = api_client.post(CREATE, "{not json", content_type="application/json")

@@ -34,7 +34,7 @@ def query(**changes) -> dict:
         "lon": SCENE[1],
         "radius_m": 300,
         "start": start.isoformat(),
-        "end": (start + timedelta(hours=1)).isoformat(),
+        "minutes": 60,
         "case_number": CASE_NUMBER,
         "purpose_statement": "true",
     }
@@ -67,7 +67,7 @@ def test_results_are_the_services_in_the_same_order(api_client, deputy, cameras)
         canvass.SearchParams(
             case_number=CASE_NUMBER,
             start=timezone.datetime.fromisoformat(params["start"]),
-            end=timezone.datetime.fromisoformat(params["end"]),
+            end=timezone.datetime.fromisoformat(params["start"]) + timedelta(hours=1),
             latitude=SCENE[0],
             longitude=SCENE[1],
             radius_m=300,
@@ -128,10 +128,7 @@ def test_each_search_is_audited_as_the_service_account_with_the_token(
 )
 def test_each_limit_is_a_422_naming_it(api_client, changes, code):
     if changes in ("short", "long"):
-        params = query()
-        start = timezone.datetime.fromisoformat(params["start"])
-        length = timedelta(minutes=5) if changes == "short" else timedelta(hours=13)
-        changes = {"end": (start + length).isoformat()}
+        changes = {"minutes": 5 if changes == "short" else 13 * 60}
     response = api_client.get(NEARBY, query(**changes))
     assert response.status_code == 422, response.content
     body = response.json()
@@ -196,10 +193,22 @@ def test_malformed_queries_are_422_invalid_request(api_client, changes):
     assert body["errors"] and body["errors"][0]["loc"]
 
 
-def test_end_before_start_is_a_422(api_client):
-    params = query()
-    response = api_client.get(NEARBY, {**params, "start": params["end"], "end": params["start"]})
-    assert response.status_code == 422 and response.json()["code"] == "time_window_invalid"
+@pytest.mark.parametrize(
+    "changes", [{"minutes": 0}, {"minutes": 10_081}, {"start": "1969-12-31T12:00:00Z"}]
+)
+def test_a_window_out_of_bounds_is_a_422(api_client, changes):
+    response = api_client.get(NEARBY, query(**changes))
+    assert response.status_code == 422 and response.json()["code"] == "invalid_request"
+
+
+def test_a_scene_outside_the_jurisdiction_is_a_422_and_audited(api_client, cameras):
+    # Los Angeles City Hall: in California, outside Kern County.
+    response = api_client.get(NEARBY, query(lat=34.0537, lon=-118.2427))
+    assert response.status_code == 422, response.content
+    assert response.json()["code"] == "outside_jurisdiction"
+    refused = AuditEvent.objects.get(action="canvass.searched")
+    assert refused.outcome == "denied"
+    assert refused.details["refused"] == ["outside_jurisdiction"]
 
 
 def test_the_session_is_not_enough(administrator):

@@ -61,6 +61,7 @@ def create_case(
     address: str = "",
     purpose_statement: str = "",
     limits: CanvassLimits | None = None,
+    override_reason: str | None = None,
     request=None,
 ) -> Case:
     """Create a case for a canvass.
@@ -70,6 +71,12 @@ def create_case(
     times must make sense (InvalidSearch). Size and time limits are checked by `search`,
     where a supervisor can override them. A number that a case already has raises
     CaseNumberInUse, naming that case: one incident, one case.
+
+    With `override_reason` (the API passes it, even empty), the size and time limits are
+    checked here as `search` checks them: exceeding one needs Permission.CANVASS_OVERRIDE
+    and a written reason (LimitExceeded otherwise), and the override is audited
+    ("canvass.limit_overridden") with the case. Without it (the console, which asks for the
+    reason when the case's search runs) they are left to `search`.
     """
     limits = limits or CanvassLimits()
     if not can(actor, Permission.CANVASS):
@@ -91,9 +98,18 @@ def create_case(
     scene = params.scene()
     if not params.incident_type:
         raise InvalidSearch("incident_type_missing", _("Enter the type of incident."))
-    required = [v for v in _violations(params, scene, limits) if not v.overridable]
+    violations = _violations(params, scene, limits)
+    required = [v for v in violations if not v.overridable]
     if required:
         raise LimitExceeded(required)
+    overridden = []
+    if override_reason is not None:
+        overridden = violations
+        override_reason = override_reason.strip()
+        may_override = can(actor, Permission.CANVASS_OVERRIDE)
+        if overridden and (not override_reason or not may_override):
+            note = _("Only a supervisor can exceed a limit.") if override_reason else ""
+            raise LimitExceeded(overridden, note=note)
     existing = find_case(params.case_number)
     if existing is not None:
         raise CaseNumberInUse(existing)
@@ -124,6 +140,16 @@ def create_case(
             case_number=case.case_number,
             details=params.describe(scene),
         )
+        if overridden:
+            audit.record(
+                "canvass.limit_overridden",
+                actor=actor,
+                request=request,
+                target=case,
+                case_number=case.case_number,
+                reason=override_reason,
+                details={**params.describe(scene), "limits": [v.as_dict() for v in overridden]},
+            )
     return case
 
 

@@ -29,41 +29,78 @@ def facing_phrase(result: CameraResult) -> str:
     return _("does not face the scene")
 
 
-def _reason(
-    result: CameraResult, assessment: shapes.Assessment, scene: shapes.Scene, remaining_days: float
-) -> str:
-    """Why the camera ranks where it does: "faces the scene, 12 days of video left, 48 m away"."""
-    result.facing = facing_of(assessment)
-    facing = facing_phrase(result)
+class Phrases:
+    """The words of one search's explanations, each translated once per search (a gettext
+    call per camera cost more than everything else the ranking does): the same strings
+    facing_phrase and the reasons give, in the language active when it was made."""
 
-    if result.retention_days == 0:
-        kept = _("keeps no recordings")
-    elif result.video_retained:
-        days = result.days_left
-        if days >= 1:
+    def __init__(self) -> None:
+        self.faces = _("faces the scene")
+        self.toward = _("points toward the scene, but its %(range)s m range does not reach it")
+        self.away = _("does not face the scene")
+        self.no_recordings = _("keeps no recordings")
+        self.under_a_day = _("less than a day of video left")
+        self.overwritten_today = _("video overwritten in the last day")
+        self.at_the_scene = _("at the scene")
+        self.in_the_area = _("in the area")
+        self.metres_away = _("%(metres)d m away")
+        self.km_away = _("%(km).1f km away")
+        self.motion = _("records on motion only")
+        self.motion_note = _("Records on motion only: it may have missed part of the incident.")
+        self._left: dict[int, str] = {}
+        self._ago: dict[int, str] = {}
+
+    def days_left(self, days: int) -> str:
+        text = self._left.get(days)
+        if text is None:
             left = ngettext("%(days)d day of video left", "%(days)d days of video left", days)
-            kept = left % {"days": days}
-        else:
-            kept = _("less than a day of video left")
-    else:
-        days = math.floor(-remaining_days)
-        if days >= 1:
+            text = self._left[days] = left % {"days": days}
+        return text
+
+    def overwritten(self, days: int) -> str:
+        text = self._ago.get(days)
+        if text is None:
             ago = ngettext(
                 "video overwritten %(days)d day ago", "video overwritten %(days)d days ago", days
             )
-            kept = ago % {"days": days}
-        else:
-            kept = _("video overwritten in the last day")
+            text = self._ago[days] = ago % {"days": days}
+        return text
+
+
+def _reason(
+    result: CameraResult,
+    assessment: shapes.Assessment,
+    scene: shapes.Scene,
+    remaining_days: float,
+    words: Phrases | None = None,
+) -> str:
+    """Why the camera ranks where it does: "faces the scene, 12 days of video left, 48 m away"."""
+    words = words or Phrases()
+    result.facing = facing = facing_of(assessment)
+    if facing == FACES:
+        facing = words.faces
+    elif facing == TOWARD:
+        facing = words.toward % {"range": result.range_m}
+    else:
+        facing = words.away
+
+    if result.retention_days == 0:
+        kept = words.no_recordings
+    elif result.video_retained:
+        days = result.days_left
+        kept = words.days_left(days) if days >= 1 else words.under_a_day
+    else:
+        days = math.floor(-remaining_days)
+        kept = words.overwritten(days) if days >= 1 else words.overwritten_today
 
     distance = result.distance_m
     if distance < 0.5:
-        where = _("at the scene") if isinstance(scene, shapes.CircleScene) else _("in the area")
+        where = words.at_the_scene if isinstance(scene, shapes.CircleScene) else words.in_the_area
     elif distance < 1000:
-        where = _("%(metres)d m away") % {"metres": round(distance)}
+        where = words.metres_away % {"metres": round(distance)}
     else:
-        where = _("%(km).1f km away") % {"km": distance / 1000}
+        where = words.km_away % {"km": distance / 1000}
 
     if result.recording_mode == RecordingMode.MOTION:
-        motion = _("records on motion only")
-        return f"{facing}, {kept}, {where}, {motion}"
+        return f"{facing}, {kept}, {where}, {words.motion}"
     return f"{facing}, {kept}, {where}"

@@ -10,11 +10,21 @@ services`) and use the names re-exported here. The modules import each other dir
 """
 
 from camreg.footage.services.calls import Script, channel_for, log_call, script
-from camreg.footage.services.common import NOTE_MAX_LENGTH, FootageError, LinkInvalid
-from camreg.footage.services.followup import close, log_contact, mark_footage_received
+from camreg.footage.services.common import (
+    NOTE_MAX_LENGTH,
+    FootageError,
+    LinkExpired,
+    LinkInvalid,
+)
+from camreg.footage.services.followup import (
+    close,
+    footage_arrived,
+    log_contact,
+    mark_footage_received,
+)
 from camreg.footage.services.forgetting import forget_registrant
 from camreg.footage.services.home import DeputyWork, work_of
-from camreg.footage.services.links import answer, open_link
+from camreg.footage.services.links import answer, open_link, open_upload_link
 from camreg.footage.services.planning import OwnerGroup, Plan, plan_requests
 from camreg.footage.services.reading import days_left, get_request, list_requests
 from camreg.footage.services.renewal import can_renew, extend, resend
@@ -27,6 +37,7 @@ __all__ = [
     "NOTE_MAX_LENGTH",
     "DeputyWork",
     "FootageError",
+    "LinkExpired",
     "LinkInvalid",
     "OwnerGroup",
     "Plan",
@@ -41,6 +52,7 @@ __all__ = [
     "days_left",
     "expire_links",
     "extend",
+    "footage_arrived",
     "forget_registrant",
     "get_request",
     "list_requests",
@@ -48,6 +60,7 @@ __all__ = [
     "log_contact",
     "mark_footage_received",
     "open_link",
+    "open_upload_link",
     "plan_requests",
     "request_row",
     "resend",

@@ -16,3 +16,11 @@ class FootageError(ValueError):
 
 class LinkInvalid(Exception):
     """A registrant link that is unknown, expired, or whose request is already answered."""
+
+
+class LinkExpired(LinkInvalid):
+    """A known registrant link past its expiry: `language` is its request's."""
+
+    def __init__(self, language: str = ""):
+        super().__init__(language)
+        self.language = language

@@ -87,6 +87,35 @@ def mark_footage_received(
     return footage_request
 
 
+def footage_arrived(
+    footage_request: FootageRequest, *, actor=None, by: str, request=None
+) -> bool:
+    """Evidence files arrived for the request (the owner through the link, or a deputy's
+    intake; called by the evidence app): it becomes "footage received". Unlike
+    mark_footage_received the owner's link keeps working until it expires, to send more.
+    False when the request was already finished (received or closed)."""
+    now = timezone.now()
+    with transaction.atomic():
+        changed = (
+            FootageRequest.objects.filter(pk=footage_request.pk)
+            .exclude(status__in=(Status.FOOTAGE_RECEIVED, Status.CLOSED))
+            .update(status=Status.FOOTAGE_RECEIVED, footage_received_at=now)
+        )
+        if not changed:
+            return False
+        footage_request.refresh_from_db()
+        settle_task(footage_request)
+        audit.record(
+            "footage.footage_received",
+            actor=actor,
+            request=request,
+            target=footage_request,
+            case_number=footage_request.case.case_number,
+            details={"by": by},
+        )
+    return True
+
+
 def close(
     footage_request: FootageRequest, *, actor, note: str = "", request=None
 ) -> FootageRequest:

@@ -1,6 +1,7 @@
 """Registrant links: issued with each email, opened and used up by the registrant's answer,
 retired when a request is finished. Only a link's SHA-256 hash is stored; it works for its
-request only, until the request is answered or the link expires."""
+request only, until the request is answered or the link expires; after the answer "I will
+provide it", until it expires, for sending the video (`open_upload_link`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from django.utils import timezone
 from camreg import tokens
 from camreg.audit import services as audit
 from camreg.footage.models import Answer, FootageLink, FootageRequest, LinkPurpose, Status
-from camreg.footage.services.common import NOTE_MAX_LENGTH, FootageError, LinkInvalid
+from camreg.footage.services.common import (
+    NOTE_MAX_LENGTH,
+    FootageError,
+    LinkExpired,
+    LinkInvalid,
+)
 from camreg.footage.services.settling import settle_task
 
 
@@ -72,6 +78,44 @@ def _usable_link(raw: str) -> FootageLink:
     if footage_request.status != Status.SENT or footage_request.registrant is None:
         raise LinkInvalid
     return link
+
+
+def open_upload_link(raw: str, *, now=None) -> FootageRequest:
+    """The request whose link `raw` is, for sending the video: the owner answered "I will
+    provide it" (or the footage has started arriving) and the link has not expired.
+
+    The answer used the link up (and revoked the other email's), but for sending the video
+    it keeps working until it expires, or until staff finish the request (which deletes
+    the links). A link revoked before the answer (replaced by a new one) stays dead.
+    Raises LinkExpired (a known link past its expiry, with the request's language) or
+    LinkInvalid (anything else). It never opens the answer form again: answering is
+    `open_link`/`answer`, which still refuse a used link."""
+    now = now or timezone.now()
+    if not isinstance(raw, str) or not raw or len(raw) > tokens.MAX_SECRET_LENGTH:
+        raise LinkInvalid
+    link = (
+        FootageLink.objects.select_related("request", "request__case", "request__registrant")
+        .filter(token_hash=tokens.hash_secret(raw), purpose__in=LinkPurpose.values)
+        .first()
+    )
+    if link is None:
+        raise LinkInvalid
+    footage_request = link.request
+    if (
+        footage_request.registrant is None
+        or footage_request.answer != Answer.WILL_PROVIDE
+        or footage_request.answered_at is None
+        or footage_request.status not in (Status.ANSWERED, Status.FOOTAGE_RECEIVED)
+    ):
+        raise LinkInvalid
+    answered_at = footage_request.answered_at
+    if (link.revoked_at is not None and link.revoked_at < answered_at) or (
+        link.used_at is not None and link.used_at < answered_at
+    ):
+        raise LinkInvalid
+    if link.expires_at <= now:
+        raise LinkExpired(footage_request.language)
+    return footage_request
 
 
 def open_link(raw: str) -> FootageRequest:

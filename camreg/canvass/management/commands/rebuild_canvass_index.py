@@ -21,7 +21,8 @@ class Command(BaseCommand):
             report = index.check()
             summary = (
                 f"{report.sites} site(s), {report.indexed} indexed, "
-                f"{report.missing} missing, {report.moved} out of date"
+                f"{report.missing} missing, {report.moved} out of date, "
+                f"{report.stale_cameras} camera row(s) out of date"
             )
             if not report.current:
                 raise CommandError(

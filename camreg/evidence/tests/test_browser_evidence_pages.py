@@ -1,0 +1,71 @@
+"""The evidence pages in a real browser, at desktop and phone width: the file page (poster,
+facts, SHA-256, statements), the custody reports of the file and the case, and the case page
+with its evidence. axe-core finds nothing; no sideways scroll; no CSP violation."""
+
+from __future__ import annotations
+
+import pytest
+
+from camreg.evidence.services import processing
+from camreg.testing.browser import check_page
+from camreg.testing.evidence import make_case, make_uploaded_file, make_video
+from camreg.testing.staff import sign_in_browser
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def files(deputy):
+    case = make_case(deputy.user)
+    made = []
+    for name, content in (
+        ("front-door-camera-2026-11-18-1800-export-from-the-dvr.mp4", make_video(seconds=2)),
+        ("export.zip", b"PK\x03\x04" + b"\x00" * 2000),
+    ):
+        evidence_file = make_uploaded_file(case, content, name=name)
+        processing.process(evidence_file.pk)
+        evidence_file.refresh_from_db()
+        made.append(evidence_file)
+    return made
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_the_evidence_pages(new_page, deputy, files, viewport):
+    video, archive = files
+    page = new_page(viewport)
+    sign_in_browser(page, deputy)
+
+    page.goto(f"/console/evidence/files/{video.pk}/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Evidence file")
+    assert video.sha256 in page.content()
+    poster = page.get_by_role("img", name="Poster frame of")
+    assert poster.evaluate("img => img.complete && img.naturalWidth > 0")
+    check_page(page, "evidence file page", viewport)
+
+    page.goto(f"/console/evidence/files/{archive.pk}/")
+    assert "Not a video the system can read" in page.content()
+    check_page(page, "evidence file page of a non-media file", viewport)
+
+    page.goto(f"/console/evidence/files/{video.pk}/custody/")
+    assert "Viewed" in page.content()
+    check_page(page, "custody report of a file", viewport)
+
+    page.goto(f"/console/evidence/cases/{video.case_id}/custody/")
+    assert archive.sha256 in page.content()
+    check_page(page, "custody report of a case", viewport)
+
+    page.goto(f"/console/canvass/{video.case_id}/")
+    section = page.locator("#evidence")
+    assert section.inner_text() == "Evidence received"
+    thumbs = page.locator(".evidence-card__thumb img")
+    assert thumbs.count() == 1
+    thumbs.first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.evidence-card__thumb img')]"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
+    check_page(page, "case page with evidence", viewport)
