@@ -9,7 +9,8 @@
   window.SwaggerUIBundle({
     url: root.getAttribute("data-schema-url"),
     domNode: root,
-    deepLinking: true,
+    // No link inside each operation's toggle button (a control nested in a control).
+    deepLinking: false,
     // Nothing leaves the site: no schema validator badge fetched from swagger.io.
     validatorUrl: null,
     defaultModelsExpandDepth: 0,
