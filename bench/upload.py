@@ -64,6 +64,7 @@ from camreg.testing.registrants import make_registrant
 deputy = User.objects.create_user(
     "bench.deputy@example.org", "x" * 20, full_name="Bench Deputy", roles=["deputy"]
 )
+deputy.is_verified = lambda: True  # as after sign-in with the second factor
 start = timezone.now() - timedelta(days=1)
 case = Case.objects.create(
     case_number="BENCH-1", incident_type="Burglary", address="1200 Truxtun Ave",

@@ -97,8 +97,7 @@ def _cell_where(scene: shapes.Scene, prefix: str = "") -> tuple[str, list] | Non
         cell_sql = "(" + " OR ".join([f"{prefix}cell BETWEEN %s AND %s"] * len(runs)) + ")"
         params = [key for run in runs for key in run]
     sql = (
-        f"{cell_sql} AND {prefix}latitude BETWEEN %s AND %s "
-        f"AND {prefix}longitude BETWEEN %s AND %s"
+        f"{cell_sql} AND {prefix}latitude BETWEEN %s AND %s AND {prefix}longitude BETWEEN %s AND %s"
     )
     return sql, [*params, south, north, west, east]
 

@@ -262,5 +262,10 @@ def test_zoomed_in_map_data_reads_cameras_in_one_query(make_registrant, rf, depu
     with CaptureQueriesContext(connection) as queries:
         answer = services.map_points(form.filters(), view, request=request)
     assert answer.mode == "cameras" and len(answer.cameras) == 15
-    camera_queries = [q["sql"] for q in queries if '"registry_camera"' in q["sql"]]
-    assert len(camera_queries) == 1
+    # One query, on the canvass index's camera rows (decision 0027), none on the registry's.
+    camera_queries = [
+        q["sql"]
+        for q in queries
+        if '"registry_camera"' in q["sql"] or '"canvass_indexedcamera"' in q["sql"]
+    ]
+    assert len(camera_queries) == 1 and '"registry_camera"' not in camera_queries[0]
