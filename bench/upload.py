@@ -123,11 +123,28 @@ def shell(env: dict, code: str) -> dict:
     return values
 
 
+def make_video(seconds: int = 2, width: int = 320, height: int = 240, fps: int = 10) -> bytes:
+    """A small real MP4 (H.264) made with PyAV, as camreg.testing.evidence makes them."""
+    import io
+
+    import av
+    import numpy as np
+
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        for index in range(seconds * fps):
+            image = np.full((height, width, 3), index * 10 % 256, dtype=np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buffer.getvalue()
+
+
 def make_file(path: Path, size: int) -> str:
     """A real MP4 at the start (its type is checked), random bytes after; its SHA-256."""
-    sys.path.insert(0, str(ROOT))
-    from camreg.testing.evidence import make_video
-
     digest = hashlib.sha256()
     head = make_video()
     with path.open("wb") as handle:

@@ -33,7 +33,10 @@ class StatementsForm(UswdsFormMixin, forms.Form):
     errors_as_sentences = True
 
     unaltered = forms.BooleanField(
-        label=_("The video I am sending is exactly as my camera system recorded it: I have not edited, cut or altered it."),
+        label=_(
+            "The video I am sending is exactly as my camera system recorded it: I have not "
+            "edited, cut or altered it."
+        ),
         error_messages={"required": _("Confirm that the video is unaltered to send it.")},
     )
     clock = forms.ChoiceField(
@@ -71,9 +74,7 @@ class StatementsForm(UswdsFormMixin, forms.Form):
         if clock in (ClockChoice.AHEAD, ClockChoice.BEHIND):
             amount = cleaned.get("clock_amount")
             if amount in (None, 0) and "clock_amount" not in self.errors:
-                self.add_error(
-                    "clock_amount", _("Enter by how much the clock is ahead or behind.")
-                )
+                self.add_error("clock_amount", _("Enter by how much the clock is ahead or behind."))
             elif amount is not None:
                 seconds = amount * _UNIT_SECONDS.get(cleaned.get("clock_unit") or "minutes", 60)
                 if seconds > OFFSET_MAX_SECONDS:

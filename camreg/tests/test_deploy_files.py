@@ -145,12 +145,15 @@ def nginx_bytes(size: str) -> int:
 def test_nginx_takes_bodies_up_to_max_request_body():
     from camreg.settings import base
 
-    (size,) = nginx_directives("client_max_body_size")
+    # The server's limit, then the tus upload endpoints' (one whole file, decision 0025).
+    size, tus_size = nginx_directives("client_max_body_size")
     assert nginx_bytes(size) == base.MAX_REQUEST_BODY
+    assert nginx_bytes(tus_size) == base.EVIDENCE_MAX_FILE_BYTES
 
 
 def test_nginx_buffers_requests_and_sets_the_forwarded_headers():
-    assert nginx_directives("proxy_request_buffering") == ["on"]
+    # Off only for the tus upload endpoints, which stream each PATCH to storage.
+    assert nginx_directives("proxy_request_buffering") == ["on", "off"]
     assert nginx_directives("proxy_buffering") == ["on"]
     for timeout in ("client_header_timeout", "client_body_timeout", "send_timeout"):
         (value,) = nginx_directives(timeout)

@@ -124,9 +124,9 @@ def finish(submission: Submission, *, actor=None, request=None) -> bool:
     """No more files in this submission. False if it was finished already."""
     now = timezone.now()
     with transaction.atomic():
-        changed = Submission.objects.filter(
-            pk=submission.pk, status=SubmissionStatus.OPEN
-        ).update(status=SubmissionStatus.SUBMITTED, submitted_at=now)
+        changed = Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.OPEN).update(
+            status=SubmissionStatus.SUBMITTED, submitted_at=now
+        )
         if changed:
             submission.refresh_from_db()
             audit.record(

@@ -183,9 +183,7 @@ def live_uploads(submission: Submission):
     return submission.uploads.filter(terminated_at__isnull=True)
 
 
-def create(
-    submission: Submission, *, length_header, metadata_header=None, now=None
-) -> Upload:
+def create(submission: Submission, *, length_header, metadata_header=None, now=None) -> Upload:
     """A new upload of `Upload-Length` bytes in `submission` (tus creation)."""
     now = now or timezone.now()
     if submission.status != SubmissionStatus.OPEN:
@@ -323,9 +321,7 @@ def _receive(stream, limit: int, content_length: int | None, hasher):
     """Read the body into a temporary file, CHUNK bytes at a time. Returns the file, the
     bytes read and whether the body stopped early (the connection dropped). Raises 413 past
     `limit` bytes (without keeping anything)."""
-    handle = tempfile.NamedTemporaryFile(
-        prefix="tus-", dir=_temporary_directory(), delete=False
-    )
+    handle = tempfile.NamedTemporaryFile(prefix="tus-", dir=_temporary_directory(), delete=False)
     received = 0
     interrupted = False
     try:
@@ -477,9 +473,7 @@ def _after_bytes(upload: Upload, sender: Sender) -> None:
                 ),
                 name=upload.original_name,
             )
-        Upload.objects.filter(pk=upload.pk).update(
-            kind=found.kind, content_type=found.content_type
-        )
+        Upload.objects.filter(pk=upload.pk).update(kind=found.kind, content_type=found.content_type)
         upload.kind, upload.content_type = found.kind, found.content_type
     if upload.offset == upload.length:
         complete(upload, sender)
@@ -489,9 +483,13 @@ def settle(upload: Upload, sender: Sender) -> Upload:
     """Finish what a PATCH that died after its bytes were stored left undone (the type
     check, the completion), so that a HEAD or the next PATCH never reports a full offset
     for an upload that is not evidence yet."""
-    if upload.completed_at is None and upload.terminated_at is None and (
-        upload.offset == upload.length
-        or (not upload.kind and upload.offset >= min(types.DETECT_BYTES, upload.length))
+    if (
+        upload.completed_at is None
+        and upload.terminated_at is None
+        and (
+            upload.offset == upload.length
+            or (not upload.kind and upload.offset >= min(types.DETECT_BYTES, upload.length))
+        )
     ):
         _after_bytes(upload, sender)
     return upload

@@ -19,8 +19,18 @@ pytestmark = [
 ]
 
 TEXTS = {
-    "en": {"answer": "Send my answer", "go": "Send the video", "send": "Send the files", "sent": "Sent"},
-    "es": {"answer": "Enviar mi respuesta", "go": "Enviar el video", "send": "Enviar los archivos", "sent": "Enviado"},
+    "en": {
+        "answer": "Send my answer",
+        "go": "Send the video",
+        "send": "Send the files",
+        "sent": "Sent",
+    },
+    "es": {
+        "answer": "Enviar mi respuesta",
+        "go": "Enviar el video",
+        "send": "Enviar los archivos",
+        "sent": "Enviado",
+    },
 }
 
 

@@ -48,9 +48,7 @@ def test_a_deputy_adds_footage_received_in_person_to_a_request(deputy):
     # The session's CSRF token is required (the staff endpoint is not csrf_exempt).
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.cookies = deputy.cookies
-    refused = csrf_client.post(
-        endpoint, HTTP_UPLOAD_LENGTH=str(len(video)), **TUS
-    )
+    refused = csrf_client.post(endpoint, HTTP_UPLOAD_LENGTH=str(len(video)), **TUS)
     assert refused.status_code == 403
     token = deputy.get(response["Location"]).cookies.get("csrftoken") or csrf_client.cookies.get(
         "csrftoken"

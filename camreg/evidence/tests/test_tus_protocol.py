@@ -194,13 +194,18 @@ def test_another_requests_link_cannot_reach_the_upload(link, deputy):
             **TUS,
         )
         assert response.status_code == 404, method
-    assert "no such upload" in other.patch(
-        f"/footage/files/{other_token}/{upload_id}",
-        b"x",
-        content_type="application/offset+octet-stream",
-        HTTP_UPLOAD_OFFSET="0",
-        **TUS,
-    ).content.decode().lower()
+    assert (
+        "no such upload"
+        in other.patch(
+            f"/footage/files/{other_token}/{upload_id}",
+            b"x",
+            content_type="application/offset+octet-stream",
+            HTTP_UPLOAD_OFFSET="0",
+            **TUS,
+        )
+        .content.decode()
+        .lower()
+    )
     _nothing_stored_for([upload_id])
     assert Upload.objects.get(pk=upload_id).terminated_at is None
 
@@ -367,9 +372,9 @@ _header_text = st.one_of(
 )
 _metadata = st.one_of(
     st.text(max_size=200),
-    st.lists(
-        st.tuples(st.text(max_size=10), st.binary(max_size=40)), max_size=5
-    ).map(lambda pairs: ",".join(f"{k} {base64.b64encode(v).decode()}" for k, v in pairs)),
+    st.lists(st.tuples(st.text(max_size=10), st.binary(max_size=40)), max_size=5).map(
+        lambda pairs: ",".join(f"{k} {base64.b64encode(v).decode()}" for k, v in pairs)
+    ),
 )
 
 

@@ -106,9 +106,7 @@ def intake_finish(request: HttpRequest, submission_id) -> HttpResponse:
     submission = _staff_submission(submission_id)
     intake.finish(submission, actor=request.user, request=request)
     count = submission.evidence_files.count()
-    messages.success(
-        request, f"Intake finished: {count} file{'s' if count != 1 else ''} received."
-    )
+    messages.success(request, f"Intake finished: {count} file{'s' if count != 1 else ''} received.")
     if submission.footage_request_id:
         return redirect("footage:request", pk=submission.footage_request_id)
     return redirect("canvass:case", pk=submission.case_id)

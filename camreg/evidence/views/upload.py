@@ -31,9 +31,9 @@ from camreg.accounts.roles import Permission, can, is_verified
 from camreg.footage import services as footage
 from camreg.web.http import link_page_language, render_link_page
 
-from ..upload_forms import StatementsForm
-from ..models import Submission, SubmissionSource, SubmissionStatus, Upload
+from ..models import Submission, SubmissionSource, Upload
 from ..services import intake, tus
+from ..upload_forms import StatementsForm
 
 TUS_METHODS = ("OPTIONS", "POST", "HEAD", "PATCH", "DELETE")
 
@@ -103,7 +103,7 @@ def _collection(request, submission_for, base_path: str, sender, language) -> Ht
         return _options()
     if request.headers.get("Tus-Resumable") != tus.TUS_RESUMABLE:
         return _refusal(
-            tus.TusError(412, "tus_version", "Tus-Resumable: %s is required." % tus.TUS_VERSION),
+            tus.TusError(412, "tus_version", f"Tus-Resumable: {tus.TUS_VERSION} is required."),
             language,
         )
     if method != "POST":
@@ -139,7 +139,7 @@ def _one(request, uploads, upload_id, sender, language) -> HttpResponse:
         return _options()
     if request.headers.get("Tus-Resumable") != tus.TUS_RESUMABLE:
         return _refusal(
-            tus.TusError(412, "tus_version", "Tus-Resumable: %s is required." % tus.TUS_VERSION),
+            tus.TusError(412, "tus_version", f"Tus-Resumable: {tus.TUS_VERSION} is required."),
             language,
         )
     try:
@@ -182,8 +182,7 @@ def _owner_scope(request: HttpRequest, token: str):
             410,
             "link_expired",
             translation.gettext_lazy(
-                "This link has expired. To send the video now, contact the deputy who asked "
-                "for it."
+                "This link has expired. To send the video now, contact the deputy who asked for it."
             ),
         )
         return None, _refusal(error, language)
@@ -362,9 +361,7 @@ def owner_page(request: HttpRequest, token: str) -> HttpResponse:
         return render_link_page(request, "evidence/upload_expired.html", {}, language, status=410)
     except footage.LinkInvalid:
         language = link_page_language(request, None)
-        return render_link_page(
-            request, "footage/link_invalid.html", {}, language, status=410
-        )
+        return render_link_page(request, "footage/link_invalid.html", {}, language, status=410)
     language = link_page_language(request, footage_request.language)
     submission = intake.open_owner_submission(footage_request)
     action = request.POST.get("action", "") if request.method == "POST" else ""

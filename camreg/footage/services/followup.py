@@ -87,9 +87,7 @@ def mark_footage_received(
     return footage_request
 
 
-def footage_arrived(
-    footage_request: FootageRequest, *, actor=None, by: str, request=None
-) -> bool:
+def footage_arrived(footage_request: FootageRequest, *, actor=None, by: str, request=None) -> bool:
     """Evidence files arrived for the request (the owner through the link, or a deputy's
     intake; called by the evidence app): it becomes "footage received". Unlike
     mark_footage_received the owner's link keeps working until it expires, to send more.

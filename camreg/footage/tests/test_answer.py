@@ -80,11 +80,21 @@ def test_the_link_answers_once(sent, owner):
     request, token = sent(owner())
     client = Client()
     assert client.post(_url(token), {"answer": "will_provide"}).status_code == 200
+    # After "I will provide it" the link opens the upload page (issue 12), never the
+    # answer form again.
     again = client.post(_url(token), {"answer": "cannot_help"})
-    assert again.status_code == 410
-    assert client.get(_url(token)).status_code == 410
+    assert again.status_code == 302
+    assert again["Location"] == f"/footage/{token}/upload/"
+    assert client.get(_url(token)).status_code == 302
     request.refresh_from_db()
     assert request.answer == "will_provide"
+    # Any other answer uses the link up for good.
+    other, other_token = sent(owner())
+    assert client.post(_url(other_token), {"answer": "cannot_help"}).status_code == 200
+    assert client.post(_url(other_token), {"answer": "will_provide"}).status_code == 410
+    assert client.get(_url(other_token)).status_code == 410
+    other.refresh_from_db()
+    assert other.answer == "cannot_help"
 
 
 def test_no_answer_chosen_shows_the_form_again(sent, owner):
