@@ -22,6 +22,10 @@ URL_ACCESS = {
     "api:openapi-view": public(),
     "api:cameras-nearby": api(Permission.CANVASS),
     # POST only: a GET (what the matrix sends) is 405 before authentication.
+    # /cases: GET lists (both names reverse to the one path), POST creates.
+    "api:cases": api(Permission.CANVASS),
+    "api:case-list": api(Permission.CANVASS),
+    "api:case": api(Permission.CANVASS, kwargs=lambda f: {"case_id": 1}),
     "api:footage-requests": api(Permission.CANVASS, denied=405),
     "api:footage-request": api(Permission.CANVASS, kwargs=lambda f: {"request_id": 1}),
     # API tokens in the console (/console/api-tokens/).

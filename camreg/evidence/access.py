@@ -45,13 +45,12 @@ URL_ACCESS = {
         Permission.CANVASS, kwargs=lambda f: {"submission_id": _NO_SUCH_UUID}, ok=405
     ),
     "evidence:staff-files": staff(
-        Permission.CANVASS, kwargs=lambda f: {"submission_id": _NO_SUCH_UUID}, ok=405, denied=405
+        Permission.CANVASS, kwargs=lambda f: {"submission_id": _NO_SUCH_UUID}, ok=405
     ),
     "evidence:staff-file": staff(
         Permission.CANVASS,
         kwargs=lambda f: {"submission_id": _NO_SUCH_UUID, "upload_id": _NO_SUCH_UUID},
         ok=405,
-        denied=405,
     ),
     # The owner's upload page and tus endpoint behind a footage request's link: a secret
     # that was never issued is a dead link (410 page; the tus paths answer GET with 405).

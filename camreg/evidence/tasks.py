@@ -4,7 +4,7 @@ EvidenceConfig.ready() registers."""
 
 from django_tasks import task
 
-from .services import processing, retention, verification
+from .services import processing, retention, tus, verification
 
 
 @task()
@@ -18,6 +18,12 @@ def process_evidence_file(evidence_file_id: int) -> str:
 def purge_expired_evidence() -> int:
     """Delete the stored bytes of evidence files whose retention has ended (daily)."""
     return retention.purge_expired()
+
+
+@task()
+def purge_expired_uploads() -> int:
+    """Delete the bytes of uploads left unfinished past their expiry (hourly)."""
+    return tus.purge_expired()
 
 
 @task()

@@ -183,9 +183,10 @@ def test_the_case_page_lists_the_evidence(deputy, evidence_file):
     assert AuditEvent.objects.filter(action="evidence.files_listed").exists()
 
 
-def test_the_case_page_without_evidence_has_no_evidence_section(deputy, case):
+def test_the_case_page_without_evidence_offers_the_intake(deputy, case):
     html = deputy.get(reverse("canvass:case", kwargs={"pk": case.pk})).content.decode()
-    assert 'id="evidence"' not in html
+    assert "No footage received yet." in html
+    assert reverse("evidence:intake-case", kwargs={"pk": case.pk}) in html
     assert not AuditEvent.objects.filter(action="evidence.files_listed").exists()
 
 

@@ -92,9 +92,12 @@ def test_the_staff_endpoint_needs_the_canvass_permission(deputy, staff_client):
     )
     submission = Submission.objects.get()
     endpoint = f"/console/evidence/tus/{submission.public_id}/"
-    assert Client().post(endpoint, HTTP_UPLOAD_LENGTH="10", **TUS).status_code == 403
+    anonymous = Client().post(endpoint, HTTP_UPLOAD_LENGTH="10", **TUS)
+    assert anonymous.status_code == 302  # to sign-in, as every console URL
+    assert anonymous["Location"].startswith("/staff/sign-in/")
     auditor = staff_client("auditor")
     assert auditor.post(endpoint, HTTP_UPLOAD_LENGTH="10", **TUS).status_code == 403
+    assert not submission.uploads.exists()
 
 
 def test_intake_for_a_case(deputy):

@@ -27,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from camreg.accounts.roles import Permission, can, is_verified
+from camreg.accounts.roles import Permission, can, is_verified, permission_required
 from camreg.footage import services as footage
 from camreg.web.http import link_page_language, render_link_page
 
@@ -279,6 +279,7 @@ def _staff_sender(request: HttpRequest, submission: Submission) -> tus.Sender:
 
 
 @never_cache
+@permission_required(Permission.CANVASS)
 @require_http_methods(TUS_METHODS)
 def staff_files(request: HttpRequest, submission_id) -> HttpResponse:
     submission = _staff_submission(request, submission_id)
@@ -292,6 +293,7 @@ def staff_files(request: HttpRequest, submission_id) -> HttpResponse:
 
 
 @never_cache
+@permission_required(Permission.CANVASS)
 @require_http_methods(TUS_METHODS)
 def staff_file(request: HttpRequest, submission_id, upload_id: str) -> HttpResponse:
     submission = _staff_submission(request, submission_id)

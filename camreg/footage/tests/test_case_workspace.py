@@ -68,8 +68,8 @@ def test_cameras_already_asked_are_marked(now, case, deputy, owner):
     FootageRequest.objects.filter(pk=footage_request.pk).update(
         status=Status.ANSWERED, answer="no_footage"
     )
-    (section,) = workspace.sections(case, actor=deputy.user, camera_ids=camera_ids(ana))
-    marks = workspace.camera_marks([section])
+    sections = workspace.sections(case, actor=deputy.user, camera_ids=camera_ids(ana))
+    marks = workspace.camera_marks(sections)
     (mark,) = marks[porch.pk]
     assert mark.text == (
         f"Asked Nov 20 (request #{footage_request.pk}): answered “I have no footage for that time”"
