@@ -13,6 +13,8 @@ MENU = [
     ("Outbox", "console:outbox", Permission.REVIEW),
     ("Canvass", "canvass:cases", Permission.CANVASS),
     ("Footage requests", "footage:dashboard", Permission.CANVASS),
+    ("Evidence", "evidence:index", Permission.EVIDENCE_VIEW),
+    ("Releases", "evidence:release-queue", Permission.EVIDENCE),
     ("Program settings", "settings:settings", Permission.SETTINGS),
     ("Staff", "staff:list", Permission.USERS),
     ("API tokens", "api-tokens:list", Permission.USERS),

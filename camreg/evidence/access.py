@@ -26,6 +26,7 @@ URL_ACCESS = {
     "evidence:bulletin": staff(Permission.EVIDENCE_VIEW, kwargs=lambda f: _NO_SUCH_ROW, ok=404),
     # Evidence files and custody reports (views.files): evidence.view, checked before the
     # row is looked up (a row that does not exist is 404 for those who hold it).
+    "evidence:index": staff(Permission.EVIDENCE_VIEW),
     "evidence:file": staff(Permission.EVIDENCE_VIEW, kwargs=lambda f: _NO_SUCH_ROW, ok=404),
     "evidence:poster": staff(Permission.EVIDENCE_VIEW, kwargs=lambda f: _NO_SUCH_ROW, ok=404),
     "evidence:download": staff(Permission.EVIDENCE_VIEW, kwargs=lambda f: _NO_SUCH_ROW, ok=404),

@@ -16,6 +16,7 @@ urlpatterns: list = [
     path("tus/<uuid:submission_id>/", upload.staff_files, name="staff-files"),
     path("tus/<uuid:submission_id>/<str:upload_id>", upload.staff_file, name="staff-file"),
     # Evidence files, downloads, custody reports (views.files).
+    path("", files.index, name="index"),
     path("files/<int:pk>/", files.file_detail, name="file"),
     path("files/<int:pk>/poster/", files.poster, name="poster"),
     path("files/<int:pk>/download/", files.download, name="download"),

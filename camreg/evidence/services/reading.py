@@ -15,10 +15,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch, Q, Sum
 
 from camreg.accounts.roles import Permission, check
 from camreg.audit import services as audit
+from camreg.canvass.models import Case
 
 from ..models import CustodyEvent, CustodyKind, EvidenceFile, FileStatus, Submission
 from . import custody
@@ -188,3 +189,43 @@ def listed(case, *, actor, request=None, footage_request=None) -> list[Submissio
             details={"evidence_files": [f.pk for f in files]},
         )
     return grouped(files)
+
+
+# The evidence index ----------------------------------------------------------------
+
+
+@dataclass
+class CaseEvidence:
+    case: Case
+    files: int
+    bytes: int
+    last_received: object
+    processing: int
+
+
+def cases_with_evidence(*, actor, limit: int = 200) -> list[CaseEvidence]:
+    """Cases that hold evidence files, the most recently received first, with counts only
+    (no names or statements: nothing personal to audit)."""
+    check(actor, Permission.EVIDENCE_VIEW)
+    rows = (
+        EvidenceFile.objects.values("case")
+        .annotate(
+            files=Count("pk"),
+            bytes=Sum("size"),
+            last_received=Max("created_at"),
+            processing=Count("pk", filter=Q(status=FileStatus.PROCESSING)),
+        )
+        .order_by("-last_received")[:limit]
+    )
+    rows = list(rows)
+    cases = Case.objects.in_bulk([row["case"] for row in rows])
+    return [
+        CaseEvidence(
+            cases[row["case"]],
+            row["files"],
+            row["bytes"] or 0,
+            row["last_received"],
+            row["processing"],
+        )
+        for row in rows
+    ]

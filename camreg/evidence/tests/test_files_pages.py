@@ -208,3 +208,29 @@ def test_the_footage_request_page_lists_its_evidence(deputy, case):
     assert "Footage received" in html
     assert "porch.mp4" in html and mine.sha256 in html
     assert "other-request.mp4" not in html
+
+
+def test_the_evidence_index_lists_cases_with_evidence(deputy, custodian, evidence_file, case):
+    make_case(deputy.user, case_number="KC2026-000001")  # a case without evidence
+    index = reverse("evidence:index")
+    html = custodian.get(index).content.decode()
+    assert case.case_number in html
+    assert "KC2026-000001" not in html
+    assert reverse("evidence:case-custody", kwargs={"case_id": case.pk}) in html
+    # A custodian does not open case pages: no link to one, here or on the file page.
+    assert reverse("canvass:case", kwargs={"pk": case.pk}) not in html
+    page = custodian.get(reverse("evidence:file", kwargs={"pk": evidence_file.pk}))
+    assert reverse("canvass:case", kwargs={"pk": case.pk}) not in page.content.decode()
+    # A deputy goes from the index to the case's evidence.
+    html = deputy.get(index).content.decode()
+    assert reverse("canvass:case", kwargs={"pk": case.pk}) + "#evidence" in html
+
+
+def test_the_console_menu_leads_to_the_evidence(deputy, custodian, staff_client):
+    assert reverse("evidence:index") in deputy.get(reverse("console:home")).content.decode()
+    custodian_home = custodian.get(reverse("console:home")).content.decode()
+    assert reverse("evidence:index") in custodian_home
+    assert reverse("evidence:release-queue") in custodian_home
+    auditor = staff_client("auditor")
+    assert reverse("evidence:index") not in auditor.get(reverse("console:home")).content.decode()
+    assert auditor.get(reverse("evidence:index")).status_code == 403

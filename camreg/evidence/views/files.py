@@ -80,6 +80,20 @@ def _detail(request, evidence_file, retention_form=None, status=200):
 @never_cache
 @permission_required(Permission.EVIDENCE_VIEW)
 @require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """The cases holding evidence, the most recently received first: where a custodian (who
+    does not open case pages) starts, and a deputy's way back to a case's footage."""
+    cases = reading.cases_with_evidence(actor=request.user)
+    return render(
+        request,
+        "evidence/files/index.html",
+        {"cases": cases, "opens_cases": can(request.user, Permission.CANVASS)},
+    )
+
+
+@never_cache
+@permission_required(Permission.EVIDENCE_VIEW)
+@require_GET
 def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evidence_file = _file(request, pk)
     reading.record_view(evidence_file, actor=request.user, request=request)
