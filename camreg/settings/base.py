@@ -259,6 +259,8 @@ EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=50)
 EVIDENCE_UPLOAD_EXPIRY_HOURS = env.int("EVIDENCE_UPLOAD_EXPIRY_HOURS", default=72)
 # Share links for another law-enforcement agency expire after this many days.
 EVIDENCE_SHARE_LINK_DAYS = env.int("EVIDENCE_SHARE_LINK_DAYS", default=7)
+# Requests one visitor may make to the share-link pages (django-ratelimit).
+EVIDENCE_SHARE_LINK_RATE = env.str("EVIDENCE_SHARE_LINK_RATE", default="120/h")
 # The stored evidence is re-hashed this often (verify_evidence as a scheduled job); 0: never.
 EVIDENCE_VERIFY_EVERY_DAYS = env.int("EVIDENCE_VERIFY_EVERY_DAYS", default=7)
 MEDIA_URL = "/media-not-served/"  # uploaded files are served only through views
