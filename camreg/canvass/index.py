@@ -262,6 +262,10 @@ def write_cameras(where: str = "1 = 1", params: list | tuple = ()) -> None:
 
 
 def _in(column: str, values: list) -> tuple[str, list]:
+    """`column IN (...)`; for no values a condition that holds for no row (PostgreSQL
+    refuses an empty `IN ()`)."""
+    if not values:
+        return "1 = 0", []
     return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 

@@ -103,7 +103,7 @@ def purge(evidence_file: EvidenceFile, *, now=None) -> bool:
     storage = evidence_storage()
     with transaction.atomic():
         locked = (
-            EvidenceFile.objects.select_for_update()
+            EvidenceFile.objects.select_for_update(of=("self",))
             .select_related("case", "retention_category")
             .get(pk=evidence_file.pk)
         )

@@ -125,6 +125,9 @@ def parse_number(value, header: str) -> int:
     return int(value.strip())
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def parse_metadata(value: str | None) -> dict[str, str]:
     """Upload-Metadata: comma-separated `key base64(value)` pairs (the value may be absent)."""
     if not value:
@@ -145,7 +148,9 @@ def parse_metadata(value: str | None) -> dict[str, str]:
                 raw = base64.b64decode(parts[1].encode("ascii"), validate=True)
             except (binascii.Error, UnicodeEncodeError, ValueError):
                 raise bad from None
-            decoded = raw.decode("utf-8", "replace")
+            # NUL and other control characters never reach the database (PostgreSQL's
+            # text and JSON refuse NUL); values are for display only.
+            decoded = _CONTROL.sub("", raw.decode("utf-8", "replace"))
         result[parts[0]] = decoded
     return result
 
