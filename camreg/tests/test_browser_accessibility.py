@@ -9,7 +9,7 @@ from camreg.testing.browser import LANGUAGES, VIEWPORTS, assert_accessible
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.xdist_group(f"browser:{__name__}"),
+    pytest.mark.xdist_group("browser"),
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -18,7 +18,7 @@ from camreg.testing.staff import PASSWORD, device_of, make_staff, totp_now
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.xdist_group(f"browser:{__name__}"),
+    pytest.mark.xdist_group("browser"),
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -9,7 +9,7 @@ from camreg.outreach import email_texts
 from camreg.outreach import services as outreach
 from camreg.testing.browser import LANGUAGES, assert_accessible
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(f"browser:{__name__}"), pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"), pytest.mark.django_db]
 
 CYCLE_EMAILS = [
     "annual_confirmation",

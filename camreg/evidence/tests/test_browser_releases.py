@@ -16,7 +16,7 @@ from .releases_helpers import *  # noqa: F403 - the fixtures
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.xdist_group(f"browser:{__name__}"),
+    pytest.mark.xdist_group("browser"),
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -22,7 +22,7 @@ from camreg.testing.staff import sign_in_browser
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.xdist_group(f"browser:{__name__}"),
+    pytest.mark.xdist_group("browser"),
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -20,7 +20,7 @@ from .conftest import INCIDENT_END, INCIDENT_START
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.xdist_group(f"browser:{__name__}"),
+    pytest.mark.xdist_group("browser"),
     pytest.mark.django_db(transaction=True),
 ]
 

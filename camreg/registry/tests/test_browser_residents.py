@@ -30,7 +30,7 @@ from camreg.testing.mail import emails_to, link_path
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.xdist_group(f"browser:{__name__}"),
+    pytest.mark.xdist_group("browser"),
     pytest.mark.django_db(transaction=True),
 ]
 COMBOS = [
