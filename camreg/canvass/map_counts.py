@@ -238,7 +238,7 @@ def _apply(level_zero_delta: Mapping[Key, list]) -> None:
         _CELL_COLUMNS,
         rows,
         tail=(
-            " ON CONFLICT (level, cell, status, system_type, confirmed) DO UPDATE SET "
+            " ON CONFLICT (level, cell, status, system_type, confirmed) DO UPDATE SET "  # nosec B608 - the model's table name
             f"cameras = {table}.cameras + excluded.cameras, "
             f"lat_sum = {table}.lat_sum + excluded.lat_sum, "
             f"lon_sum = {table}.lon_sum + excluded.lon_sum"

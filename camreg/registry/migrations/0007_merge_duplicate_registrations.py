@@ -78,19 +78,19 @@ def merge_group(Registrant, members, connection, columns) -> dict:
     with connection.cursor() as cursor:
         for table, column in columns:
             cursor.execute(
-                f"UPDATE {quote(table)} SET {quote(column)} = %s "  # noqa: S608 - names from introspection
+                f"UPDATE {quote(table)} SET {quote(column)} = %s "  # noqa: S608  # nosec B608 - names from introspection
                 f"WHERE {quote(column)} IN ({placeholders})",
                 [kept.pk, *other_ids],
             )
             if cursor.rowcount:
                 moved[table] = cursor.rowcount
         cursor.execute(
-            f"DELETE FROM {quote(TOKEN_TABLE)} WHERE registrant_id IN ({placeholders})",  # noqa: S608
+            f"DELETE FROM {quote(TOKEN_TABLE)} WHERE registrant_id IN ({placeholders})",  # noqa: S608  # nosec B608 - names from the models
             other_ids,
         )
         if MAP_COUNTS_TABLE in connection.introspection.table_names(cursor):
             cursor.execute(
-                f"DELETE FROM {quote(MAP_COUNTS_TABLE)} WHERE registrant_id IN ({placeholders})",  # noqa: S608
+                f"DELETE FROM {quote(MAP_COUNTS_TABLE)} WHERE registrant_id IN ({placeholders})",  # noqa: S608  # nosec B608 - names from the models
                 other_ids,
             )
     Registrant.objects.using(db).filter(pk__in=other_ids).delete()
