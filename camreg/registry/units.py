@@ -73,6 +73,20 @@ def meters_to_feet(meters: int | float | None) -> int | None:
     return None if meters is None else round(float(meters) * FEET_PER_METER)
 
 
+METERS_PER_MILE = 1609.344
+
+
+def distance_label(meters: int | float | None) -> str:
+    """A distance as people here say it: feet up to a quarter mile ("130 ft"), miles
+    beyond ("0.4 mi", "1.2 mi"); stored meters stay the unit of record."""
+    if meters is None:
+        return ""
+    meters = float(meters)
+    if meters < METERS_PER_MILE / 4:
+        return f"{meters_to_feet(meters):,} ft"
+    return f"{meters / METERS_PER_MILE:.1f} mi"
+
+
 def feet_to_meters(feet: int | float) -> int:
     """Whole meters, at least 1."""
     return max(1, round(float(feet) / FEET_PER_METER))

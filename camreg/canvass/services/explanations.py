@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from camreg.canvass.services.results import AWAY, FACES, TOWARD, CameraResult
 from camreg.geo import shapes
 from camreg.registry.models import RecordingMode
+from camreg.registry.units import distance_label
 
 
 def facing_of(assessment: shapes.Assessment) -> str:
@@ -23,8 +24,8 @@ def facing_phrase(result: CameraResult) -> str:
     if result.facing == FACES or (not result.facing and result.faces_scene):
         return _("faces the scene")
     if result.facing == TOWARD:
-        return _("points toward the scene, but its %(range)s m range does not reach it") % {
-            "range": result.range_m
+        return _("points toward the scene, but its %(range)s range does not reach it") % {
+            "range": distance_label(result.range_m)
         }
     return _("does not face the scene")
 
@@ -36,15 +37,14 @@ class Phrases:
 
     def __init__(self) -> None:
         self.faces = _("faces the scene")
-        self.toward = _("points toward the scene, but its %(range)s m range does not reach it")
+        self.toward = _("points toward the scene, but its %(range)s range does not reach it")
         self.away = _("does not face the scene")
         self.no_recordings = _("keeps no recordings")
         self.under_a_day = _("less than a day of video left")
         self.overwritten_today = _("video overwritten in the last day")
         self.at_the_scene = _("at the scene")
         self.in_the_area = _("in the area")
-        self.metres_away = _("%(metres)d m away")
-        self.km_away = _("%(km).1f km away")
+        self.away_by = _("%(distance)s away")
         self.motion = _("records on motion only")
         self.motion_note = _("Records on motion only: it may have missed part of the incident.")
         self._left: dict[int, str] = {}
@@ -74,13 +74,13 @@ def _reason(
     remaining_days: float,
     words: Phrases | None = None,
 ) -> str:
-    """Why the camera ranks where it does: "faces the scene, 12 days of video left, 48 m away"."""
+    """Why the camera ranks where it does: "faces the scene, 12 days of video left, 160 ft away"."""
     words = words or Phrases()
     result.facing = facing = facing_of(assessment)
     if facing == FACES:
         facing = words.faces
     elif facing == TOWARD:
-        facing = words.toward % {"range": result.range_m}
+        facing = words.toward % {"range": distance_label(result.range_m)}
     else:
         facing = words.away
 
@@ -96,10 +96,8 @@ def _reason(
     distance = result.distance_m
     if distance < 0.5:
         where = words.at_the_scene if isinstance(scene, shapes.CircleScene) else words.in_the_area
-    elif distance < 1000:
-        where = words.metres_away % {"metres": round(distance)}
     else:
-        where = words.km_away % {"km": distance / 1000}
+        where = words.away_by % {"distance": distance_label(distance)}
 
     if result.recording_mode == RecordingMode.MOTION:
         return f"{facing}, {kept}, {where}, {words.motion}"

@@ -75,16 +75,16 @@ def test_ranked_best_first_facing_and_retained_then_nearest(neighbourhood, deput
 def test_each_result_says_why_it_ranks_where_it_does(neighbourhood, deputy):
     result = services.search(circle(), limits=LIMITS, actor=deputy.user, now=NOW)
     reasons = {r.name: r.reason for r in result.cameras}
-    assert reasons["Ana North"] == "faces the scene, 25 days of video left, 40 m away"
+    assert reasons["Ana North"] == "faces the scene, 25 days of video left, 131 ft away"
     assert reasons["Dee South"] == (
-        "faces the scene, 55 days of video left, 100 m away, records on motion only"
+        "faces the scene, 55 days of video left, 328 ft away, records on motion only"
     )
-    assert reasons["Ben East"] == "does not face the scene, 25 days of video left, 20 m away"
+    assert reasons["Ben East"] == "does not face the scene, 25 days of video left, 66 ft away"
     assert reasons["Eli Short"] == (
-        "points toward the scene, but its 40 m range does not reach it, "
-        "25 days of video left, 120 m away"
+        "points toward the scene, but its 131 ft range does not reach it, "
+        "25 days of video left, 394 ft away"
     )
-    assert reasons["Cruz West"] == "faces the scene, video overwritten 2 days ago, 30 m away"
+    assert reasons["Cruz West"] == "faces the scene, video overwritten 2 days ago, 98 ft away"
 
 
 def test_facts_for_each_camera(neighbourhood, deputy):

@@ -102,7 +102,7 @@ def test_a_case_has_its_searches_each_with_its_area_and_window(deputy):
     # The page lists both searches and shows the latest one's results by default.
     page = case_page(deputy, case)
     table = page[page.index('id="searches"') : page.index("</table>")]
-    assert "150 m around" in table and "500 m around" in table
+    assert "492 ft around" in table and "0.3 mi around" in table
     assert "Show search 1" in table and "Shown below" in table
     results = page[page.index('id="results"') :]
     assert "Results of search 2" in page and "Far cam" in results and "Near cam" in results
@@ -246,9 +246,9 @@ def test_explanations_agree_with_the_facts(deputy):
     register("Tom Toward", place(-40, 0), {"label": "Short reach", "direction": 0, "range_m": 30})
     case = make_case(deputy)
     page = case_page(deputy, case)
-    phrase = "oints toward the scene, but its 30 m range does not reach it"
+    phrase = "oints toward the scene, but its 98 ft range does not reach it"
     assert f"P{phrase}, " in page  # the reason
-    assert f"<dt>Facing</dt><dd>P{phrase} (points 0°" in page  # the facts
+    assert f"<dt>Facing</dt><dd>P{phrase} (points N (0°)" in page  # the facts
     assert "Faces the scene</dt><dd>No" not in page
 
 

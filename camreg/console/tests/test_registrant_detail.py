@@ -49,7 +49,7 @@ def test_detail_shows_everything_on_file(deputy, ana):
         "(661) 555-0123",
         "1200 Truxtun Ave, Bakersfield, CA 93301",
         "Driveway cam",
-        "Faces 180° (S)",
+        "Faces S (180°)",
         "Street, Alley",
         "Version 1",  # terms accepted
         "Prefers calls after 6 pm.",

@@ -1,5 +1,5 @@
 """Template filters for the units people use: {{ camera.direction|compass }} gives "E (90°)",
-{{ camera.range_m|feet }} gives the range in feet."""
+{{ camera.range_m|feet }} gives the range in feet, {{ meters|distance }} "130 ft" or "0.4 mi"."""
 
 from django import template
 
@@ -16,3 +16,8 @@ def compass(degrees):
 @register.filter
 def feet(meters):
     return units.meters_to_feet(meters)
+
+
+@register.filter
+def distance(meters):
+    return units.distance_label(meters)
