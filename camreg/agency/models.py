@@ -164,15 +164,6 @@ class Agency(models.Model):
         validators=_range(1, 90),
         help_text="How long a registrant's private answer and upload link works: 1 to 90 days.",
     )
-    evidence_retention_days = models.PositiveIntegerField(
-        "default evidence retention (days)",
-        default=730,
-        validators=_range(30, 36500),
-        help_text=(
-            "How long received footage is kept when its category sets no other period: "
-            "30 to 36,500 days."
-        ),
-    )
     annual_confirmation_grace_days = models.PositiveSmallIntegerField(
         "annual confirmation grace period (days)",
         default=30,

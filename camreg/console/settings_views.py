@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from camreg.accounts.roles import Permission, permission_required
 from camreg.agency import services
 from camreg.agency.models import Agency
+from camreg.evidence.models import RetentionCategory
 from camreg.outreach import email_texts
 from camreg.outreach import services as outreach
 from camreg.outreach.models import EmailText
@@ -78,6 +79,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "draft": registry.terms_draft(),
             "overrides": overrides,
             "email_count": len(email_texts.EMAILS) * len(settings.LANGUAGES),
+            "retention_categories": list(RetentionCategory.objects.all()),
         },
     )
 

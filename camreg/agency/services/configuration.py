@@ -37,7 +37,6 @@ LIMIT_FIELDS = (
     "canvass_max_corridor_width_m",
     "canvass_require_purpose_statement",
     "footage_request_link_days",
-    "evidence_retention_days",
     "annual_confirmation_grace_days",
 )
 

@@ -23,7 +23,6 @@ DEFAULTS = {
     "canvass_max_corridor_width_m": 150,
     "canvass_require_purpose_statement": True,
     "footage_request_link_days": 7,
-    "evidence_retention_days": 730,
     "annual_confirmation_grace_days": 30,
 }
 
@@ -100,7 +99,6 @@ def test_limits_are_saved_and_audited_with_the_changed_fields(coordinator):
         ({"canvass_max_route_length_m": 50}, "greater than or equal to 100"),
         ({"canvass_max_corridor_width_m": 3000}, "less than or equal to 2000"),
         ({"footage_request_link_days": 0}, "greater than or equal to 1"),
-        ({"evidence_retention_days": 7}, "greater than or equal to 30"),
         ({"annual_confirmation_grace_days": 400}, "less than or equal to 365"),
         ({"annual_confirmation_grace_days": -1}, "greater than or equal to 0"),
         ({"case_number_pattern": "^KC(\\d{4}$"}, "not a valid regular expression"),

@@ -48,3 +48,13 @@ def test_the_overview_links_every_section(coordinator):
     from camreg.outreach import email_texts
 
     assert f"All {len(email_texts.EMAILS) * 2} emails use the shipped text." in body
+
+
+def test_the_overview_names_the_evidence_retention_categories(coordinator):
+    """Evidence retention is per category (the evidence app's), not one agency number."""
+    from camreg.evidence.models import RetentionCategory
+
+    body = coordinator.get(reverse("settings:settings")).content.decode()
+    default = RetentionCategory.objects.get(is_default=True)
+    assert f"{default.name} {default.retention_days} days (the default)" in body
+    assert "Evidence kept" not in body
