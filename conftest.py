@@ -52,6 +52,19 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language: a request earlier in the same
+    thread may have activated another (a Spanish page), and services called directly
+    speak the active language."""
+    from django.utils import translation
+
+    translation.deactivate_all()
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import caches
 
