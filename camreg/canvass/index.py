@@ -168,7 +168,7 @@ def _entry(site_id: int, lat: float, lon: float) -> IndexedSite:
 
 
 # What IndexedCamera copies: (its field, the source's alias, the source's field).
-_CAMERA_COPIED = (
+CAMERA_COPIED = (
     "label",
     "location_description",
     "placement",
@@ -222,7 +222,7 @@ def _copied() -> list[tuple[str, str]]:
         ("cell", source("i", IndexedSite, "cell")),
         ("latitude", source("i", IndexedSite, "latitude")),
         ("longitude", source("i", IndexedSite, "longitude")),
-        *((name, source("c", Camera, name)) for name in _CAMERA_COPIED),
+        *((name, source("c", Camera, name)) for name in CAMERA_COPIED),
         *((name, source("s", Site, field)) for name, field in SITE_COPIED.items()),
         *((name, source("r", Registrant, name)) for name in REGISTRANT_COPIED),
     ]
