@@ -460,7 +460,12 @@ def _head(upload: Upload) -> bytes:
 
 def _after_bytes(upload: Upload, sender: Sender) -> None:
     if not upload.kind and upload.offset >= min(types.DETECT_BYTES, upload.length):
-        found = types.detect(_head(upload))
+        head = _head(upload)
+        if len(head) < min(types.DETECT_BYTES, upload.length):
+            # The offset is ahead of the segments this connection can read yet (another
+            # request's segment is being recorded): decide at the next look (settle).
+            return
+        found = types.detect(head)
         if found is None:
             with transaction.atomic():
                 Upload.objects.filter(pk=upload.pk).update(

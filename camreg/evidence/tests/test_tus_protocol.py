@@ -297,6 +297,20 @@ def test_the_type_is_detected_once_the_first_64_kib_are_in(link):
     _nothing_stored_for([Upload.objects.get().pk])
 
 
+def test_no_verdict_on_the_type_before_the_first_bytes_can_be_read(link):
+    """A HEAD that sees an offset past 64 KiB before the segment that holds those bytes is
+    readable (another server still recording it) must not refuse a good file."""
+    _request, token, client = link
+    body = make_video() + bytes(200_000)
+    location = create(client, token, len(body), name="clip.mp4")["Location"]
+    Upload.objects.update(offset=100_000)  # the offset moved; no segment to read yet
+    response = client.head(location, **TUS)
+    assert response.status_code == 200
+    assert response["Upload-Offset"] == "100000"
+    upload = Upload.objects.get()
+    assert upload.terminated_at is None and upload.kind == ""
+
+
 @pytest.mark.parametrize(
     "name",
     ["../../etc/passwd.mp4", "..\\..\\windows\\win.ini.mp4", "/etc/shadow", "a\x00b.mp4", ".."],
