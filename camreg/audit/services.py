@@ -52,6 +52,29 @@ def _actor_fields(actor, request) -> dict:
     }
 
 
+_LAST_HASH_SQL = f"SELECT hash FROM {AuditEvent._meta.db_table} ORDER BY id DESC LIMIT 1"  # noqa: S608  # nosec B608 - the model's table name
+
+
+def _locked_chain_head() -> str | None:
+    """The newest row's hash, read once this transaction holds the right to append.
+
+    PostgreSQL: the transaction-scoped advisory lock, then the read, sent together (two
+    statements in one round trip; under READ COMMITTED the read takes its snapshot after the
+    lock is granted, so it sees the row of the append that held the lock before). SQLite
+    serialises writers itself. A search is audited on every call: this is its hot path.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT pg_advisory_xact_lock({int(_ADVISORY_LOCK_KEY)}); {_LAST_HASH_SQL}"
+            )
+            cursor.nextset()
+        else:
+            cursor.execute(_LAST_HASH_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def record(
     action: str,
     *,
@@ -97,16 +120,33 @@ def record(
     )
     key = chain.current_key()  # no key, no audit log: refuse before changing anything
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
-        last = AuditEvent.objects.order_by("-pk").values_list("hash", flat=True).first()
-        event.prev_hash = last or GENESIS
+        event.prev_hash = _locked_chain_head() or GENESIS
         event.scheme = Scheme.HMAC_SHA256
         event.key_id = key.key_id
         event.hash = chain.hmac_hash(event, key)
-        event.save(force_insert=True)
+        _insert(event)
     return event
+
+
+_COLUMNS = tuple(f for f in AuditEvent._meta.concrete_fields if not f.primary_key)
+
+
+def _insert(event: AuditEvent) -> None:
+    """One INSERT ... RETURNING id, the statement Model.save() sends, without its per-call
+    machinery (every search writes one). No signal listens to
+    audit rows; the values are prepared by the model's own fields."""
+    quote = connection.ops.quote_name
+    table, pk = quote(AuditEvent._meta.db_table), quote(AuditEvent._meta.pk.column)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(quote(f.column) for f in _COLUMNS)}) "  # noqa: S608  # nosec B608 - model names, placeholders
+        f"VALUES ({', '.join(['%s'] * len(_COLUMNS))}) RETURNING {pk}"
+    )
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _COLUMNS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        event.pk = cursor.fetchone()[0]
+    event._state.adding = False
+    event._state.db = connection.alias
 
 
 # Verifying ----------------------------------------------------------------------------

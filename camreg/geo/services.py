@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+import numpy as np
 from django.conf import settings
 from django.db import models, transaction
 from django.utils.module_loading import import_string
@@ -44,6 +45,25 @@ def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     y = math.sin(dlambda) * math.cos(phi2)
     x = math.cos(phi1) * math.sin(phi2) - math.sin(phi1) * math.cos(phi2) * math.cos(dlambda)
     return (math.degrees(math.atan2(y, x)) + 360.0) % 360.0
+
+
+def distances_m(lat: float, lon: float, lats, lons) -> np.ndarray:
+    """distance_m from one point to each of many, as one array (the same haversine)."""
+    phi1 = math.radians(lat)
+    phi2 = np.radians(np.asarray(lats, float))
+    dlambda = np.radians(np.asarray(lons, float) - lon)
+    a = np.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * np.cos(phi2) * np.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+
+
+def bearings_deg(lats, lons, lat: float, lon: float) -> np.ndarray:
+    """bearing_deg from each of many points to one point, as one array."""
+    phi1 = np.radians(np.asarray(lats, float))
+    phi2 = math.radians(lat)
+    dlambda = np.radians(lon - np.asarray(lons, float))
+    y = np.sin(dlambda) * math.cos(phi2)
+    x = np.cos(phi1) * math.sin(phi2) - np.sin(phi1) * math.cos(phi2) * np.cos(dlambda)
+    return (np.degrees(np.arctan2(y, x)) + 360.0) % 360.0
 
 
 def geocode(query: AddressQuery, *, states: Collection[str] | None = None) -> GeocodeResult | None:

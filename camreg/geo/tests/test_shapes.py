@@ -9,6 +9,8 @@ due east (d, 0) exactly 90, so cone edges can be put exactly on those bearings.
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from shapely.geometry import Point
 
 from camreg.geo import shapes
@@ -360,3 +362,52 @@ def test_local_frame_round_trip_and_metres():
     assert (x, y) == pytest.approx((0.0, 500.0), abs=1e-6)
     lat, lon = frame.latlon(300.0, -400.0)
     assert distance_m(*BAKERSFIELD, lat, lon) == pytest.approx(500.0, abs=1e-6)
+
+
+# A circle scene judges all its cameras at once: the same answers as one at a time ------
+
+
+@pytest.mark.parametrize(
+    ("view", "faces"),
+    [
+        (camera(45, 90), True),  # the scene lies on the cone's edge
+        (camera(46, 90), False),  # just past it
+        (camera(350, 40), True),  # a cone across north
+        (camera(0, 360), True),
+        (camera(0, 90, range_m=5), False),  # toward the scene, but its range falls short
+    ],
+)
+def test_a_circle_assesses_cameras_as_the_view_cone_does(view, faces):
+    scene = shapes.CircleScene(*NORTH, 50)
+    (assessment,) = scene.assess([view])
+    assert assessment.faces is faces is in_view_cone(view, *NORTH)
+    assert assessment.toward is (faces or view.range_m == 5)
+    assert assessment.inside is True
+    assert assessment.distance_m == pytest.approx(distance_m(0, 0, *NORTH), abs=1e-6)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(-0.01, 0.01),
+            st.floats(-0.01, 0.01),
+            st.floats(0, 359.99),
+            st.floats(1, 360),
+            st.floats(1, 2000),
+        ),
+        max_size=30,
+    ),
+    st.floats(10, 1500),
+)
+def test_assessing_many_cameras_agrees_with_one_at_a_time(cameras, radius):
+    lat, lon = 35.3733, -119.0187
+    scene = shapes.CircleScene(lat, lon, radius)
+    views = [CameraView(lat + dlat, lon + dlon, d, f, r) for dlat, dlon, d, f, r in cameras]
+    assessments = scene.assess(views)
+    assert len(assessments) == len(views)
+    inside = scene.contains_many([v.lat for v in views], [v.lon for v in views])
+    for view, assessment, is_inside in zip(views, assessments, inside, strict=True):
+        faces, toward, distance = shapes._cone_test(view, lat, lon)
+        assert assessment.distance_m == pytest.approx(distance, rel=1e-9, abs=1e-6)
+        assert (assessment.faces, assessment.toward) == (faces, toward)
+        assert assessment.inside is is_inside is scene.contains(view.lat, view.lon)
