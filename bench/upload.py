@@ -12,7 +12,9 @@ evidence storage a local folder in the same temporary folder), and uploads a fil
 Prints (stdout, with --json) {"throughput_mb_s", "baseline_cp_mb_s", "server_rss_growth_mb",
 "sha256_ok", ...}: the upload's MB/s (10^6 bytes), `cp` of the same file on the same disk,
 the growth of the gunicorn workers' resident memory during the upload (sampled every 0.1 s,
-peak minus before), and whether the SHA-256 of the stored segments is the file's.
+peak minus before), and whether the SHA-256 of the stored segments is the file's. Both
+timed steps start from a flushed page cache (`sync` before each): writes that are still
+waiting for the disk would otherwise slow whichever step comes second.
 Targets (issue 12): throughput at least 40% of cp, memory growth under 100 MB. A benchmark,
 not a test: it reports and never fails on the numbers.
 """
@@ -259,6 +261,8 @@ def main() -> None:
         for _ in range(8):
             requests.options(endpoint, timeout=10)
             requests.get(f"{base}/footage/{token}/upload/", timeout=10)
+        # The upload starts from the state cp started from: nothing waiting to be written.
+        subprocess.run(["sync"], check=False)
         workers = children_of(server.pid)
         before = rss_bytes(workers)
         sampler = RssSampler(workers)
