@@ -76,4 +76,9 @@ REVOKE ALL ON TABLE audit_auditevent FROM PUBLIC;
 REVOKE ALL ON TABLE audit_auditevent FROM :"runtime";
 GRANT SELECT, INSERT ON TABLE audit_auditevent TO :"runtime";
 
+-- The chain of custody of evidence: the same (its trigger refuses UPDATE and DELETE too).
+REVOKE ALL ON TABLE evidence_custodyevent FROM PUBLIC;
+REVOKE ALL ON TABLE evidence_custodyevent FROM :"runtime";
+GRANT SELECT, INSERT ON TABLE evidence_custodyevent TO :"runtime";
+
 COMMIT;

@@ -89,15 +89,18 @@ def privilege_warnings(connection: BaseDatabaseWrapper) -> list[str]:
 
 @contextmanager
 def sqlite_triggers_lifted(connection: BaseDatabaseWrapper) -> Iterator[None]:
-    """For a whole-database wipe (`manage.py flush`): drop the SQLite triggers, put back
-    exactly the ones there were afterwards. Elsewhere: nothing."""
+    """For a whole-database wipe (`manage.py flush`): drop the SQLite append-only triggers
+    (the audit log's, and those of any other table kept the same way, such as the chain of
+    custody of evidence: each raises "... is append-only"), put back exactly the ones there
+    were afterwards. Elsewhere: nothing."""
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-            [TABLE],
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND (tbl_name = %s OR sql LIKE %s)",
+            [TABLE, "%is append-only%"],
         )
         saved = cursor.fetchall()
         for name, _sql in saved:

@@ -146,6 +146,11 @@ def test_the_runtime_role_can_only_append_to_and_read_the_audit_log(roles):
             ("SET session_replication_role = replica", None),
             ("ALTER TABLE audit_auditevent OWNER TO CURRENT_USER", None),
             ("CREATE TABLE audit_copy (id int)", None),
+            # The chain of custody of evidence is kept the same way.
+            ("UPDATE evidence_custodyevent SET reason = 'tampered' WHERE false", None),
+            ("DELETE FROM evidence_custodyevent WHERE false", None),
+            ("TRUNCATE evidence_custodyevent", None),
+            ("ALTER TABLE evidence_custodyevent DISABLE TRIGGER ALL", None),
         ]
         for statement, params in refused:
             with pytest.raises(psycopg.errors.InsufficientPrivilege):

@@ -2,9 +2,11 @@
 
 `record(evidence_file, kind, actor=..., request=..., reason=..., details=...)` appends a
 CustodyEvent (who, when, from where, why, the file's SHA-256 as known then) and an audit
-event `evidence.<kind>` in the same transaction. Custody events are append-only (the model
-refuses updates and deletes); the audit log's hash chain makes a rewrite in the database
-detectable (`manage.py verify_audit_log`).
+event `evidence.<kind>` in the same transaction. Custody events are append-only: the model
+refuses updates and deletes, and so does the database (triggers of migration 0004; on
+PostgreSQL the application's role may only INSERT and SELECT them, deploy/postgres-roles.sql);
+the audit log's keyed hash chain makes a rewrite by the database's owner detectable
+(`manage.py verify_audit_chain`).
 """
 
 from __future__ import annotations

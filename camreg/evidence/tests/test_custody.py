@@ -4,7 +4,7 @@ events are append-only."""
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
 from camreg.audit.models import AuditEvent
@@ -53,6 +53,27 @@ def test_events_cannot_be_updated_or_deleted(evidence_file):
         event.save()
     with pytest.raises(ValueError, match="append-only"):
         event.delete()
+    assert CustodyEvent.objects.get(pk=event.pk).reason == ""
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE evidence_custodyevent SET reason = 'rewritten' WHERE id = %s",
+        "UPDATE evidence_custodyevent SET at = at WHERE id = %s",
+        "DELETE FROM evidence_custodyevent WHERE id = %s",
+    ],
+)
+def test_the_database_refuses_to_change_or_delete_events(evidence_file, statement):
+    """Past the model (a queryset update, plain SQL): the database's own triggers refuse."""
+    event = custody.record(evidence_file, CustodyKind.VIEWED)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [event.pk])
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        CustodyEvent.objects.filter(pk=event.pk).update(reason="rewritten")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        CustodyEvent.objects.filter(pk=event.pk)._raw_delete(connection.alias)
     assert CustodyEvent.objects.get(pk=event.pk).reason == ""
 
 
