@@ -52,7 +52,7 @@ from ..models import (
     Upload,
     UploadSegment,
 )
-from . import custody, types
+from . import custody, intact, types
 from .storage import evidence_storage
 
 logger = logging.getLogger(__name__)
@@ -492,7 +492,9 @@ def _after_bytes(upload: Upload, sender: Sender) -> None:
 def settle(upload: Upload, sender: Sender) -> Upload:
     """Finish what a PATCH that died after its bytes were stored left undone (the type
     check, the completion), so that a HEAD or the next PATCH never reports a full offset
-    for an upload that is not evidence yet."""
+    for an upload that is not evidence yet. First, bytes a power cut took back are asked
+    for again (intact.rewind_to_intact)."""
+    upload = intact.rewind_to_intact(upload)
     if (
         upload.completed_at is None
         and upload.terminated_at is None

@@ -311,6 +311,42 @@ def test_no_verdict_on_the_type_before_the_first_bytes_can_be_read(link):
     assert upload.terminated_at is None and upload.kind == ""
 
 
+@pytest.mark.parametrize("damage", ["truncated", "missing"])
+def test_bytes_a_power_cut_took_back_are_asked_for_again(link, damage):
+    """Segments acknowledged, then shortened or lost (the page cache never reached the disk):
+    the client's HEAD is answered with the offset of the first damaged segment, the segments
+    from there are dropped, and the resumed upload is whole."""
+    _request, token, client = link
+    body = make_video() + bytes(range(256)) * 800
+    location = create(client, token, len(body), name="porch.mp4")["Location"]
+    cuts = [0, 70_000, 120_000, 170_000]
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        assert patch(client, location, body[start:end], start).status_code == 204
+    storage = evidence_storage()
+    second = UploadSegment.objects.get(offset=70_000)
+    path = storage.path(second.name)
+    if damage == "truncated":
+        with open(path, "r+b") as handle:
+            handle.truncate(second.length - 1000)
+    else:
+        storage.delete(second.name)
+
+    head = client.head(location, **TUS)
+    assert head.status_code == 200
+    assert head["Upload-Offset"] == "70000"
+    assert list(UploadSegment.objects.values_list("offset", flat=True)) == [0]
+    assert not storage.exists(f"uploads/{Upload.objects.get().pk}/120000")
+    assert patch(client, location, body[70_000:], 70_000).status_code == 204
+    evidence = EvidenceFile.objects.get()
+    assert evidence.size == len(body)
+    assert not EvidenceFile.objects.exclude(pk=evidence.pk).exists()
+    stored = b"".join(
+        storage.open(segment.name, "rb").read()
+        for segment in UploadSegment.objects.order_by("offset")
+    )
+    assert hashlib.sha256(stored).hexdigest() == hashlib.sha256(body).hexdigest()
+
+
 @pytest.mark.parametrize(
     "name",
     ["../../etc/passwd.mp4", "..\\..\\windows\\win.ini.mp4", "/etc/shadow", "a\x00b.mp4", ".."],
