@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 
 from camreg.geo import shapes
@@ -127,7 +127,9 @@ def cameras_in(scene: shapes.Scene, columns: tuple[str, ...], statuses) -> list[
     site's indexed position is inside the scene's search area, in no particular order.
 
     One query on one table (its index on cell and coordinates), then the exact test on the
-    indexed positions, as sites_in does.
+    indexed positions, as sites_in does. JSON columns come as their text on both databases:
+    the caller parses each distinct value once (psycopg would parse every row's, which cost
+    more than the rest of the query).
     """
     where = _cell_where(scene)
     statuses = list(statuses)
@@ -135,7 +137,7 @@ def cameras_in(scene: shapes.Scene, columns: tuple[str, ...], statuses) -> list[
         return []
     quote = connection.ops.quote_name
     table = quote(IndexedCamera._meta.db_table)
-    names = ", ".join(quote(IndexedCamera._meta.get_field(c).column) for c in columns)
+    names = ", ".join(_selected(IndexedCamera._meta.get_field(c), quote) for c in columns)
     sql = (
         f"SELECT latitude, longitude, {names} FROM {table} "  # noqa: S608  # nosec B608 - model names, placeholders
         f"WHERE {where[0]} AND status IN ({', '.join(['%s'] * len(statuses))})"
@@ -147,6 +149,11 @@ def cameras_in(scene: shapes.Scene, columns: tuple[str, ...], statuses) -> list[
         return []
     inside = scene.contains_many([row[0] for row in rows], [row[1] for row in rows])
     return [row[2:] for row, keep in zip(rows, inside, strict=True) if keep]
+
+
+def _selected(field, quote) -> str:
+    column = quote(field.column)
+    return f"CAST({column} AS TEXT)" if isinstance(field, models.JSONField) else column
 
 
 def _runs(cells: list[int]) -> Iterator[tuple[int, int]]:

@@ -74,7 +74,7 @@ def _result(
     coverages: dict[str, list],
 ) -> CameraResult:
     (
-        camera_id, label, location_description, placement, coverage, direction,
+        camera_id, label, location_description, placement, coverage_text, direction,
         field_of_view, range_m, system_type, brand, recording_mode, retention_days,
         owner_can_export, site_id, lat, lon, street, unit, city, state, postcode,
         registrant_id, status, kind, name, business_name, onsite_name, onsite_phone,
@@ -84,12 +84,11 @@ def _result(
     remaining_days = (overwrite_at - now).total_seconds() / SECONDS_PER_DAY
     retained = retention_days > 0 and remaining_days > 0
     motion = recording_mode == RecordingMode.MOTION
-    if isinstance(coverage, str):  # SQLite gives the JSON text: most are the same few
-        text = coverage
-        coverage = coverages.get(text)
-        if coverage is None:
-            coverage = coverages[text] = json.loads(text)
-        coverage = list(coverage)
+    # The index gives the JSON text (index.cameras_in): most are the same few, parsed once.
+    coverage = coverages.get(coverage_text)
+    if coverage is None:
+        coverage = coverages[coverage_text] = json.loads(coverage_text) if coverage_text else []
+    coverage = list(coverage)
     # Positional, in CameraResult's field order: a search builds about a hundred of these,
     # and 45 keyword arguments cost four times as much to match (test_ranking checks the
     # order field by field).
@@ -103,7 +102,7 @@ def _result(
         label,
         location_description,
         placement,
-        coverage or [],
+        coverage,
         lat,  # latitude
         lon,  # longitude
         direction,

@@ -15,7 +15,7 @@ ROW = {
     "label": "Front porch",
     "location_description": "Over the garage door",
     "placement": "outdoor",
-    "coverage": ["street", "driveway"],
+    "coverage": '["street", "driveway"]',  # JSON columns come as their text
     "direction": 45,
     "field_of_view": 90,
     "range_m": 30,
@@ -52,7 +52,6 @@ SAME_VALUE = {
     "label": "label",
     "location_description": "location_description",
     "placement": "placement",
-    "coverage": "coverage",
     "direction": "direction",
     "field_of_view": "field_of_view",
     "range_m": "range_m",
@@ -93,6 +92,7 @@ def test_every_column_lands_on_its_attribute():
 
     for column, attribute in SAME_VALUE.items():
         assert getattr(result, attribute) == ROW[column], attribute
+    assert result.coverage == ["street", "driveway"]
     assert result.rank == 0
     assert result.listed_apart is True  # a lapsed registration
     assert result.owner_can_export is True
