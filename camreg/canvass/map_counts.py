@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from camreg import rows
 from camreg.registry.models import Camera
 
 from . import index
@@ -38,7 +39,8 @@ def current_cutoff(*, now: datetime | None = None) -> datetime:
     """The cut-off the cells count confirmation ages from; ages them first when the
     scheduled job is late."""
     now = now or timezone.now()
-    cutoff = MapState.objects.filter(pk=1).values_list("cutoff", flat=True).first()
+    state = rows.fetch(MapState, pk=1)  # every map request reads it (decision 0028)
+    cutoff = state.cutoff if state is not None else None
     if cutoff is None or cutoff < now - YEAR - AGING_LAG:
         age(now=now)
         cutoff = MapState.objects.values_list("cutoff", flat=True).get(pk=1)

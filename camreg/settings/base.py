@@ -79,7 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, its device read in one plain query (decision 0028).
+    "camreg.accounts.middleware.StaffOTPMiddleware",
     "camreg.web.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Staff idle timeout and absolute session lifetime (after messages: it leaves one).
@@ -410,6 +411,8 @@ CSRF_FAILURE_VIEW = "camreg.web.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "camreg_session"
+# Django's database sessions, each loaded in one plain query (decision 0028).
+SESSION_ENGINE = "camreg.web.sessions"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
