@@ -146,9 +146,9 @@ def test_a_device_that_is_not_the_users_own_confirmed_one_does_not_verify(whose)
             AuthenticatorDevice.objects.filter(pk=own.pk).update(confirmed=False),
             own.persistent_id,
         )[1],
-        "recovery codes of another": lambda: RecoveryCodeDevice.objects.get(
-            user=other
-        ).persistent_id,
+        "recovery codes of another": lambda: (
+            RecoveryCodeDevice.objects.get(user=other).persistent_id
+        ),
         "garbage": lambda: f"{AuthenticatorDevice.model_label()}/not-a-number",
         "missing": lambda: f"{AuthenticatorDevice.model_label()}/{own.pk + 1000}",
     }[whose]()
@@ -161,7 +161,5 @@ def test_a_device_that_is_not_the_users_own_confirmed_one_does_not_verify(whose)
 
 def test_own_recovery_codes_verify():
     user = make_staff("deputy")
-    client = _with_device(
-        signed_in(user), RecoveryCodeDevice.objects.get(user=user).persistent_id
-    )
+    client = _with_device(signed_in(user), RecoveryCodeDevice.objects.get(user=user).persistent_id)
     assert client.get(CONSOLE).status_code == 200
