@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -65,14 +67,143 @@ def _locked_chain_head() -> str | None:
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT pg_advisory_xact_lock({int(_ADVISORY_LOCK_KEY)}); {_LAST_HASH_SQL}"
-            )
+            cursor.execute(f"{_LOCK_SQL}; {_LAST_HASH_SQL}")
             cursor.nextset()
         else:
             cursor.execute(_LAST_HASH_SQL)
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+_LOCK_SQL = f"SELECT pg_advisory_xact_lock({int(_ADVISORY_LOCK_KEY)})"
+
+
+def _append(event: AuditEvent, key: chain.AuditKey) -> None:
+    """Link `event` to the chain's head and store it, atomically with the caller's work.
+
+    Inside a transaction (the change the event records): part of it, without a savepoint,
+    so a failed append leaves that transaction to roll back whole; nothing the caller
+    catches can commit the change without its record. Alone on PostgreSQL: `_append_alone`.
+    """
+    if _appends_alone():
+        _append_alone(event, key)
+        return
+    with transaction.atomic(savepoint=False):
+        _link(event, _locked_chain_head(), key)
+        _insert(event)
+
+
+def _link(event: AuditEvent, head: str | None, key: chain.AuditKey) -> None:
+    event.prev_hash = head or GENESIS
+    event.scheme = Scheme.HMAC_SHA256
+    event.key_id = key.key_id
+    event.hash = chain.hmac_hash(event, key)
+
+
+def _append_alone(event: AuditEvent, key: chain.AuditKey) -> None:
+    for _ in _appending_alone(event, key):
+        pass
+
+
+def _roll_back_open_transaction(cursor) -> None:
+    from psycopg.pq import TransactionStatus
+
+    if connection.connection is None:
+        return
+    if connection.connection.info.transaction_status == TransactionStatus.IDLE:
+        return
+    try:
+        cursor.execute("ROLLBACK")
+    except Exception:  # noqa: BLE001 - the first error is the one to raise
+        logger.exception("audit: could not roll back a failed append; closing the connection")
+        connection.close()
+
+
+def _appends_alone() -> bool:
+    """Whether an append here is its own transaction on PostgreSQL (autocommit, no
+    transaction open): the case the fewer-round-trip paths are for."""
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and connection.get_autocommit()
+        # Client-side binding (Django's default): the statements go as one text each.
+        and not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
+    )
+
+
+def _appending_alone(event: AuditEvent, key: chain.AuditKey) -> Iterator[AuditEvent]:
+    """The append as its own transaction on PostgreSQL, in two round trips instead of the
+    four `transaction.atomic()` would take: `BEGIN`, the lock and the chain head sent as
+    one text; then, the row linked and hashed, `INSERT ... RETURNING id; COMMIT` as
+    another. The same statements in the same transaction under the same lock, and the
+    same durable commit: only fewer waits for the network.
+
+    It yields once, between sending the row with COMMIT and reading their answer: the
+    caller's computation (recording()'s block) runs while the database writes and
+    flushes the row. The answer is read when the caller resumes it, and a failure raised
+    then. Any failure (the key, the row, the connection) rolls the transaction back and
+    leaves the connection as it was found: in autocommit, with no transaction open.
+    """
+    from psycopg import errors, generators
+    from psycopg.pq import ExecStatus
+
+    connection.ensure_connection()
+    raw = connection.connection
+    pgconn = raw.pgconn
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(f"BEGIN; {_LOCK_SQL}; {_LAST_HASH_SQL}")
+            cursor.nextset()
+            cursor.nextset()
+            row = cursor.fetchone()
+            _link(event, row[0] if row else None, key)
+            sql, values = _insert_statement(event)
+            text = cursor.mogrify(f"{sql}; COMMIT", values)
+            sent = time.monotonic()
+            with connection.wrap_database_errors:
+                with raw.lock:
+                    pgconn.send_query(text.encode(raw.info.encoding))
+                    raw.wait(generators.send(pgconn))
+                try:
+                    with _no_queries():
+                        yield event
+                finally:
+                    with raw.lock:
+                        results = raw.wait(generators.fetch_many(pgconn))
+                for result in results:
+                    if result.status == ExecStatus.FATAL_ERROR:
+                        raise errors.error_from_result(result, encoding=raw.info.encoding)
+                inserted, committed = results
+                if (inserted.status, committed.status) != (
+                    ExecStatus.TUPLES_OK,
+                    ExecStatus.COMMAND_OK,
+                ):
+                    raise errors.InternalError("audit: unexpected answer to the append")
+                event.pk = int(inserted.get_value(0, 0))
+            if connection.queries_logged:  # as Django's debug cursor logs what it sends
+                connection.queries_log.append(
+                    {"sql": text, "time": f"{time.monotonic() - sent:.3f}"}
+                )
+        except BaseException:
+            _roll_back_open_transaction(cursor)
+            raise
+    _inserted(event)
+
+
+class QueryDuringRecording(RuntimeError):
+    """A query inside audit.recording()'s block (which must only compute)."""
+
+
+@contextmanager
+def _no_queries() -> Iterator[None]:
+    def refuse(execute, sql, params, many, context):
+        raise QueryDuringRecording(
+            "audit.recording(): the block runs while the audit row is being written and "
+            "must not query the database"
+        )
+
+    with connection.execute_wrapper(refuse):
+        yield
 
 
 def record(
@@ -96,6 +227,64 @@ def record(
     a failure or denial that rolls back should be recorded after the rollback.
     `request.audit_via`, when the entry point set it, goes into `details["via"]`.
     """
+    event = _event(
+        action,
+        actor=actor,
+        request=request,
+        target=target,
+        target_type=target_type,
+        target_id=target_id,
+        case_number=case_number,
+        reason=reason,
+        outcome=outcome,
+        details=details,
+    )
+    key = chain.current_key()  # no key, no audit log: refuse before changing anything
+    _append(event, key)
+    return event
+
+
+@contextmanager
+def recording(action: str, **fields) -> Iterator[AuditEvent]:
+    """Record a read while the caller finishes work that needs no database: what record()
+    does (same arguments), with the block run while the row is being committed.
+
+        with audit.recording("canvass.searched", actor=user, details=details) as event:
+            results = rank(found)  # no query here: refused inside the block
+        show(results, event.pk)
+
+    Everything the event says is known before the block (it is hashed and sent first);
+    the block only computes. When the block ends the event is committed, or its failure
+    raised: nothing done in the block can leave without its record. If the block raises,
+    the record is still completed (the read it records happened) and the block's error
+    raised. On PostgreSQL, for an append that is its own transaction, the row and COMMIT
+    are sent before the block and their answer read after it, so the commit's flush to
+    disk overlaps the block's work; elsewhere the event is recorded first, as record()
+    does, then the block runs.
+    """
+    event = _event(action, **fields)
+    key = chain.current_key()
+    if not _appends_alone():
+        _append(event, key)
+        with _no_queries():
+            yield event
+        return
+    yield from _appending_alone(event, key)
+
+
+def _event(
+    action: str,
+    *,
+    actor=None,
+    request=None,
+    target=None,
+    target_type: str = "",
+    target_id: str | int = "",
+    case_number: str = "",
+    reason: str = "",
+    outcome: str = Outcome.SUCCESS,
+    details: dict | None = None,
+) -> AuditEvent:
     from camreg.web.http import client_ip
 
     if target is not None:
@@ -106,7 +295,7 @@ def record(
     via = getattr(request, "audit_via", None) if request is not None else None
     if via:
         details = {**(details or {}), "via": via}
-    event = AuditEvent(
+    return AuditEvent(
         at=timezone.now(),
         **_actor_fields(actor, request),
         ip_address=client_ip(request) if request is not None else None,
@@ -118,23 +307,15 @@ def record(
         outcome=outcome,
         details=json.loads(json.dumps(details or {}, default=str)),
     )
-    key = chain.current_key()  # no key, no audit log: refuse before changing anything
-    with transaction.atomic():
-        event.prev_hash = _locked_chain_head() or GENESIS
-        event.scheme = Scheme.HMAC_SHA256
-        event.key_id = key.key_id
-        event.hash = chain.hmac_hash(event, key)
-        _insert(event)
-    return event
 
 
 _COLUMNS = tuple(f for f in AuditEvent._meta.concrete_fields if not f.primary_key)
 
 
-def _insert(event: AuditEvent) -> None:
-    """One INSERT ... RETURNING id, the statement Model.save() sends, without its per-call
-    machinery (every search writes one). No signal listens to
-    audit rows; the values are prepared by the model's own fields."""
+def _insert_statement(event: AuditEvent) -> tuple[str, list]:
+    """The INSERT ... RETURNING id that Model.save() sends, without its per-call machinery
+    (every search writes one), and its values, prepared by the model's own fields. No
+    signal listens to audit rows."""
     quote = connection.ops.quote_name
     table, pk = quote(AuditEvent._meta.db_table), quote(AuditEvent._meta.pk.column)
     sql = (
@@ -142,9 +323,18 @@ def _insert(event: AuditEvent) -> None:
         f"VALUES ({', '.join(['%s'] * len(_COLUMNS))}) RETURNING {pk}"
     )
     values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _COLUMNS]
+    return sql, values
+
+
+def _insert(event: AuditEvent) -> None:
+    sql, values = _insert_statement(event)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         event.pk = cursor.fetchone()[0]
+    _inserted(event)
+
+
+def _inserted(event: AuditEvent) -> None:
     event._state.adding = False
     event._state.db = connection.alias
 

@@ -30,6 +30,7 @@ from django.db.models import F
 
 from camreg.geo import shapes
 from camreg.registry.models import Camera, Registrant, Site
+from camreg.rows import many
 
 from . import map_cells
 from .models import IndexedCamera, IndexedSite
@@ -142,9 +143,7 @@ def cameras_in(scene: shapes.Scene, columns: tuple[str, ...], statuses) -> list[
         f"SELECT latitude, longitude, {names} FROM {table} "  # noqa: S608  # nosec B608 - model names, placeholders
         f"WHERE {where[0]} AND status IN ({', '.join(['%s'] * len(statuses))})"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*where[1], *statuses])
-        rows = cursor.fetchall()
+    rows = many(sql, [*where[1], *statuses])
     if not rows:
         return []
     inside = scene.contains_many([row[0] for row in rows], [row[1] for row in rows])

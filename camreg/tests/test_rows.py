@@ -163,3 +163,48 @@ def test_own_recovery_codes_verify():
     user = make_staff("deputy")
     client = _with_device(signed_in(user), RecoveryCodeDevice.objects.get(user=user).persistent_id)
     assert client.get(CONSOLE).status_code == 200
+
+
+# rows.many: many rows, on PostgreSQL bound by the server and read in binary -------------
+
+
+def _users_sql(count: int) -> str:
+    placeholders = ", ".join(["%s"] * count)
+    return (
+        "SELECT id, email, is_active, date_joined, last_login, CAST(roles AS TEXT) "  # noqa: S608
+        f"FROM accounts_user WHERE id IN ({placeholders}) ORDER BY id"
+    )
+
+
+def test_many_gives_the_rows_the_usual_cursor_gives():
+    people = [make_staff("deputy"), make_staff("auditor"), make_staff("supervisor")]
+    people[1].last_login = timezone.now()
+    people[1].save(update_fields=["last_login"])
+    ids = [person.pk for person in people]
+    sql = _users_sql(len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        expected = cursor.fetchall()
+    with CaptureQueriesContext(connection) as queries:
+        found = rows.many(sql, ids)
+    assert found == expected and len(found) == 3
+    assert [type(v) for v in found[1]] == [type(v) for v in expected[1]]
+    if connection.vendor == "postgresql":  # binary timestamps: aware, in UTC, as in text
+        assert found[1][4].utcoffset() == timedelta(0)
+    assert len(queries.captured_queries) == 1  # the query log sees it
+    assert rows.many(sql, [-1, -2, -3]) == []
+
+
+def test_many_refuses_a_column_django_reads_as_text():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite gives JSON as text already")
+    make_staff("deputy")
+    with pytest.raises(ValueError, match="as text"):
+        rows.many("SELECT CAST('{}' AS jsonb), CAST(%s AS inet)", ["127.0.0.1"])
+
+
+def test_many_raises_the_databases_errors_as_django_does():
+    from django.db import DatabaseError
+
+    with pytest.raises(DatabaseError):
+        rows.many("SELECT no_such_column FROM accounts_user WHERE id = %s", [1])

@@ -43,21 +43,63 @@ def _find(
     scene: shapes.Scene, params: SearchParams, now: datetime
 ) -> tuple[list[CameraResult], list[CameraResult]]:
     """The cameras inside the search area: (active ones, the ones listed apart), ranked."""
+    return _rank(_candidates(scene), scene, params, now)
+
+
+Candidate = tuple[tuple, shapes.Assessment]  # a camera row (_FIELDS) and how it sees the scene
+
+
+def _candidates(scene: shapes.Scene) -> list[Candidate]:
+    """The cameras inside the search area, each with its assessment, in no order: what a
+    search found, before the ranking and the words that explain it."""
     rows = index.cameras_in(scene, _FIELDS, sorted(_LISTED))
     lat, lon, direction, fov, range_m = _VIEW
     views = [
         shapes.CameraView(row[lat], row[lon], row[direction], row[fov], row[range_m])
         for row in rows
     ]
+    return [
+        (row, assessment)
+        for row, assessment in zip(rows, scene.assess(views), strict=True)
+        # at its site's current position, not only the indexed one
+        if assessment.inside
+    ]
+
+
+_STATUS = _FIELDS.index("status")
+_REGISTRANT = _FIELDS.index("registrant_id")
+
+
+def counts(candidates: list[Candidate]) -> dict[str, int]:
+    """SearchResult.counts of the search that found these, before they are ranked."""
+    statuses = [row[_STATUS] for row, _ in candidates]
+    active = sum(1 for status in statuses if status in MAIN_STATUSES)
+    lapsed = statuses.count(RegistrationStatus.LAPSED)
+    return {
+        "active": active,
+        "lapsed": lapsed,
+        "unconfirmed": len(statuses) - active - lapsed,
+        "total": len(statuses),
+        "registrants": len(registrant_ids(candidates)),
+    }
+
+
+def registrant_ids(candidates: list[Candidate]) -> list[int]:
+    return sorted({row[_REGISTRANT] for row, _ in candidates})
+
+
+def _rank(
+    candidates: list[Candidate], scene: shapes.Scene, params: SearchParams, now: datetime
+) -> tuple[list[CameraResult], list[CameraResult]]:
+    """The candidates as results, explained and ranked: (active ones, the ones apart)."""
     main: list[CameraResult] = []
     apart: list[CameraResult] = []
     words = Phrases()
     coverages: dict[str, list] = {}
     start = params.start
-    for row, assessment in zip(rows, scene.assess(views), strict=True):
-        if assessment.inside:  # at its site's current position, not only the indexed one
-            result = _result(row, assessment, scene, start, now, words, coverages)
-            (apart if result.listed_apart else main).append(result)
+    for row, assessment in candidates:
+        result = _result(row, assessment, scene, start, now, words, coverages)
+        (apart if result.listed_apart else main).append(result)
     return _ranked(main), _ranked(apart)
 
 

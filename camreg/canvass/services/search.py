@@ -18,8 +18,8 @@ from camreg.audit import services as audit
 from camreg.audit.models import Outcome
 from camreg.canvass.limits import CanvassError, CanvassLimits, LimitExceeded
 from camreg.canvass.models import Case
+from camreg.canvass.services import ranking
 from camreg.canvass.services.params import SearchParams, _violations
-from camreg.canvass.services.ranking import _find
 from camreg.canvass.services.results import SearchResult
 from camreg.geo import shapes
 
@@ -83,19 +83,11 @@ def search(
             raise LimitExceeded(violations, note=note)
 
     now = now or timezone.now()
-    cameras, apart = _find(scene, params, now)
-    result = SearchResult(
-        params=params,
-        scene=scene,
-        cameras=cameras,
-        apart=apart,
-        searched_at=now,
-        overridden=violations,
-    )
+    found = ranking._candidates(scene)
     details = {
         **params.describe(scene),
-        "results": result.counts,
-        "registrant_ids": sorted({c.registrant_id for c in (*cameras, *apart)}),
+        "results": ranking.counts(found),
+        "registrant_ids": ranking.registrant_ids(found),
     }
     if violations:
         details["overridden"] = [v.code for v in violations]
@@ -116,10 +108,20 @@ def search(
             event = audit.record(
                 "canvass.searched", **searched, reason=override_reason, details=details
             )
+        cameras, apart = ranking._rank(found, scene, params, now)
     else:
-        event = audit.record("canvass.searched", **searched, details=details)
-    result.audit_event_id = event.pk
-    return result
+        # The ranking needs no database: it runs while the record is being committed.
+        with audit.recording("canvass.searched", **searched, details=details) as event:
+            cameras, apart = ranking._rank(found, scene, params, now)
+    return SearchResult(
+        params=params,
+        scene=scene,
+        cameras=cameras,
+        apart=apart,
+        searched_at=now,
+        overridden=violations,
+        audit_event_id=event.pk,
+    )
 
 
 def _normalised(params: SearchParams) -> SearchParams:

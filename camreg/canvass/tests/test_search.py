@@ -187,6 +187,10 @@ def test_the_search_is_audited_with_parameters_and_counts(neighbourhood, deputy)
     assert details["start"] == START.isoformat()
     assert details["purpose_statement"].startswith("Burglary investigation")
     assert details["results"] == result.counts
+    assert result.counts["lapsed"] == 1 and result.apart  # counted before the ranking
+    assert details["registrant_ids"] == sorted(
+        {c.registrant_id for c in (*result.cameras, *result.apart)}
+    )
     assert len(details["registrant_ids"]) == 7
     assert not AuditEvent.objects.filter(action="canvass.limit_overridden").exists()
 
