@@ -145,7 +145,8 @@ def _fail_on_second(link):
 
 @pytest.mark.django_db(transaction=True)
 def test_appends_from_several_connections_at_once_make_one_chain():
-    """Four workers appending at once: every event links to exactly one other, no fork."""
+    """Four workers appending at once (record() and recording()): every event links to
+    exactly one other, no fork."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite in tests shares one in-memory connection between threads")
     per_worker, workers = 15, 4
@@ -156,7 +157,11 @@ def test_appends_from_several_connections_at_once_make_one_chain():
         try:
             start.wait()
             for i in range(per_worker):
-                services.record("system.purge", details={"worker": number, "i": i})
+                if (number + i) % 2:  # both ways of appending, interleaved
+                    services.record("system.purge", details={"worker": number, "i": i})
+                else:
+                    with services.recording("system.purge", details={"worker": number, "i": i}):
+                        sum(range(2000))
         except BaseException as error:  # noqa: BLE001 - reported by the main thread
             errors.append(error)
         finally:
