@@ -78,31 +78,11 @@ def _locked_chain_head() -> str | None:
 _LOCK_SQL = f"SELECT pg_advisory_xact_lock({int(_ADVISORY_LOCK_KEY)})"
 
 
-def _append(event: AuditEvent, key: chain.AuditKey) -> None:
-    """Link `event` to the chain's head and store it, atomically with the caller's work.
-
-    Inside a transaction (the change the event records): part of it, without a savepoint,
-    so a failed append leaves that transaction to roll back whole; nothing the caller
-    catches can commit the change without its record. Alone on PostgreSQL: `_append_alone`.
-    """
-    if _appends_alone():
-        _append_alone(event, key)
-        return
-    with transaction.atomic(savepoint=False):
-        _link(event, _locked_chain_head(), key)
-        _insert(event)
-
-
 def _link(event: AuditEvent, head: str | None, key: chain.AuditKey) -> None:
     event.prev_hash = head or GENESIS
     event.scheme = Scheme.HMAC_SHA256
     event.key_id = key.key_id
     event.hash = chain.hmac_hash(event, key)
-
-
-def _append_alone(event: AuditEvent, key: chain.AuditKey) -> None:
-    for _ in _appending_alone(event, key):
-        pass
 
 
 def _roll_back_open_transaction(cursor) -> None:
@@ -206,48 +186,25 @@ def _no_queries() -> Iterator[None]:
         yield
 
 
-def record(
-    action: str,
-    *,
-    actor=None,
-    request=None,
-    target=None,
-    target_type: str = "",
-    target_id: str | int = "",
-    case_number: str = "",
-    reason: str = "",
-    outcome: str = Outcome.SUCCESS,
-    details: dict | None = None,
-) -> AuditEvent:
-    """Append one event to the audit log.
+def record(action: str, **fields) -> AuditEvent:
+    """Append one event to the audit log (arguments: `_event`'s).
 
-    `actor` is a staff user, a registrant, or None (the request's signed-in user, else the
-    system or an anonymous visitor). `target` is a model instance (its type and id are
-    stored, never its content). Call it inside the transaction of the change it records;
-    a failure or denial that rolls back should be recorded after the rollback.
-    `request.audit_via`, when the entry point set it, goes into `details["via"]`.
+    Call it inside the transaction of the change it records: the event is part of that
+    transaction, without a savepoint, so a failed append leaves it to roll back whole and
+    nothing the caller catches can commit the change without its record. A failure or
+    denial that rolls back should be recorded after the rollback. Alone on PostgreSQL
+    (autocommit, no transaction open) the append is its own transaction, in two round
+    trips (`_appending_alone`).
     """
-    event = _event(
-        action,
-        actor=actor,
-        request=request,
-        target=target,
-        target_type=target_type,
-        target_id=target_id,
-        case_number=case_number,
-        reason=reason,
-        outcome=outcome,
-        details=details,
-    )
-    key = chain.current_key()  # no key, no audit log: refuse before changing anything
-    _append(event, key)
+    with recording(action, **fields) as event:
+        pass
     return event
 
 
 @contextmanager
 def recording(action: str, **fields) -> Iterator[AuditEvent]:
     """Record a read while the caller finishes work that needs no database: what record()
-    does (same arguments), with the block run while the row is being committed.
+    does (the same arguments), with the block run while the row is being committed.
 
         with audit.recording("canvass.searched", actor=user, details=details) as event:
             results = rank(found)  # no query here: refused inside the block
@@ -259,17 +216,19 @@ def recording(action: str, **fields) -> Iterator[AuditEvent]:
     the record is still completed (the read it records happened) and the block's error
     raised. On PostgreSQL, for an append that is its own transaction, the row and COMMIT
     are sent before the block and their answer read after it, so the commit's flush to
-    disk overlaps the block's work; elsewhere the event is recorded first, as record()
-    does, then the block runs.
+    disk overlaps the block's work; elsewhere the event is appended first (inside the
+    caller's transaction, without a savepoint), then the block runs.
     """
     event = _event(action, **fields)
-    key = chain.current_key()
-    if not _appends_alone():
-        _append(event, key)
-        with _no_queries():
-            yield event
+    key = chain.current_key()  # no key, no audit log: refuse before changing anything
+    if _appends_alone():
+        yield from _appending_alone(event, key)
         return
-    yield from _appending_alone(event, key)
+    with transaction.atomic(savepoint=False):
+        _link(event, _locked_chain_head(), key)
+        _insert(event)
+    with _no_queries():
+        yield event
 
 
 def _event(
@@ -285,6 +244,13 @@ def _event(
     outcome: str = Outcome.SUCCESS,
     details: dict | None = None,
 ) -> AuditEvent:
+    """The event record() and recording() append, not yet linked.
+
+    `actor` is a staff user, a registrant, or None (the request's signed-in user, else the
+    system or an anonymous visitor). `target` is a model instance (its type and id are
+    stored, never its content). `request.audit_via`, when the entry point set it, goes
+    into `details["via"]`.
+    """
     from camreg.web.http import client_ip
 
     if target is not None:

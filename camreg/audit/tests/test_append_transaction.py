@@ -55,6 +55,18 @@ def _idle() -> bool:
     )
 
 
+def _refuse_the_row(monkeypatch) -> None:
+    """The append's row becomes one the table refuses (a required column left out)."""
+    monkeypatch.setattr(
+        services,
+        "_insert_statement",
+        lambda event: (
+            "INSERT INTO audit_auditevent (action) VALUES (%s) RETURNING id",
+            [event.action],
+        ),
+    )
+
+
 @POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_an_append_alone_is_committed_in_two_round_trips_and_links():
@@ -85,15 +97,7 @@ def test_an_append_alone_that_fails_half_way_leaves_nothing_behind(monkeypatch, 
         monkeypatch.setattr(chain, "hmac_hash", broken_hash)
         expected: type[Exception] = RuntimeError
     else:
-        # A row the table refuses (a column the database requires left out).
-        monkeypatch.setattr(
-            services,
-            "_insert_statement",
-            lambda event: (
-                "INSERT INTO audit_auditevent (action) VALUES (%s) RETURNING id",
-                [event.action],
-            ),
-        )
+        _refuse_the_row(monkeypatch)
         expected = DatabaseError
     with pytest.raises(expected):
         services.record("system.purge", details={"count": 2})
@@ -221,14 +225,7 @@ def test_a_record_that_fails_while_the_block_runs_is_raised_when_it_ends(monkeyp
     """The block's results never leave without their record: the failure of the row
     (sent before the block, answered after it) is raised at the end of the block."""
     kept = services.record("system.purge")
-    monkeypatch.setattr(
-        services,
-        "_insert_statement",
-        lambda event: (
-            "INSERT INTO audit_auditevent (action) VALUES (%s) RETURNING id",
-            [event.action],
-        ),
-    )
+    _refuse_the_row(monkeypatch)
     shown = []
     with pytest.raises(DatabaseError):
         with services.recording("canvass.searched", details={}):

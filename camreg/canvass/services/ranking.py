@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from camreg.canvass import index
 from camreg.canvass.services.explanations import Phrases, _reason
 from camreg.canvass.services.params import SearchParams
-from camreg.canvass.services.results import CameraResult
+from camreg.canvass.services.results import CameraResult, tally
 from camreg.geo import shapes
 from camreg.registry.models import RecordingMode, RegistrationStatus
 
@@ -43,13 +43,13 @@ def _find(
     scene: shapes.Scene, params: SearchParams, now: datetime
 ) -> tuple[list[CameraResult], list[CameraResult]]:
     """The cameras inside the search area: (active ones, the ones listed apart), ranked."""
-    return _rank(_candidates(scene), scene, params, now)
+    return rank(candidates_in(scene), scene, params, now)
 
 
 Candidate = tuple[tuple, shapes.Assessment]  # a camera row (_FIELDS) and how it sees the scene
 
 
-def _candidates(scene: shapes.Scene) -> list[Candidate]:
+def candidates_in(scene: shapes.Scene) -> list[Candidate]:
     """The cameras inside the search area, each with its assessment, in no order: what a
     search found, before the ranking and the words that explain it."""
     rows = index.cameras_in(scene, _FIELDS, sorted(_LISTED))
@@ -72,23 +72,14 @@ _REGISTRANT = _FIELDS.index("registrant_id")
 
 def counts(candidates: list[Candidate]) -> dict[str, int]:
     """SearchResult.counts of the search that found these, before they are ranked."""
-    statuses = [row[_STATUS] for row, _ in candidates]
-    active = sum(1 for status in statuses if status in MAIN_STATUSES)
-    lapsed = statuses.count(RegistrationStatus.LAPSED)
-    return {
-        "active": active,
-        "lapsed": lapsed,
-        "unconfirmed": len(statuses) - active - lapsed,
-        "total": len(statuses),
-        "registrants": len(registrant_ids(candidates)),
-    }
+    return tally((row[_STATUS], row[_REGISTRANT]) for row, _ in candidates)
 
 
 def registrant_ids(candidates: list[Candidate]) -> list[int]:
     return sorted({row[_REGISTRANT] for row, _ in candidates})
 
 
-def _rank(
+def rank(
     candidates: list[Candidate], scene: shapes.Scene, params: SearchParams, now: datetime
 ) -> tuple[list[CameraResult], list[CameraResult]]:
     """The candidates as results, explained and ranked: (active ones, the ones apart)."""

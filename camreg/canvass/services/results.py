@@ -3,6 +3,7 @@ search as a whole, with the shapes the map draws."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -90,15 +91,27 @@ class SearchResult:
 
     @property
     def counts(self) -> dict[str, int]:
-        lapsed = sum(1 for c in self.apart if c.registration_status == RegistrationStatus.LAPSED)
-        return {
-            "active": len(self.cameras),
-            "lapsed": lapsed,
-            "unconfirmed": len(self.apart) - lapsed,
-            "total": len(self.cameras) + len(self.apart),
-            "registrants": len({c.registrant_id for c in (*self.cameras, *self.apart)}),
-        }
+        return tally((c.registration_status, c.registrant_id) for c in (*self.cameras, *self.apart))
 
     def area_geojson(self) -> dict:
         """The searched area as a GeoJSON Polygon (lon/lat), for the map."""
         return mapping(self.scene.outline())
+
+
+def tally(found: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """A search's counts (its audit record's "results") from the registration status and
+    registrant of each camera found: active ones, the ones listed apart (lapsed,
+    unconfirmed), all, and their registrants."""
+    statuses, registrants = [], set()
+    for status, registrant_id in found:
+        statuses.append(status)
+        registrants.add(registrant_id)
+    active = statuses.count(RegistrationStatus.ACTIVE)
+    lapsed = statuses.count(RegistrationStatus.LAPSED)
+    return {
+        "active": active,
+        "lapsed": lapsed,
+        "unconfirmed": len(statuses) - active - lapsed,
+        "total": len(statuses),
+        "registrants": len(registrants),
+    }

@@ -83,7 +83,7 @@ def search(
             raise LimitExceeded(violations, note=note)
 
     now = now or timezone.now()
-    found = ranking._candidates(scene)
+    found = ranking.candidates_in(scene)
     details = {
         **params.describe(scene),
         "results": ranking.counts(found),
@@ -108,11 +108,11 @@ def search(
             event = audit.record(
                 "canvass.searched", **searched, reason=override_reason, details=details
             )
-        cameras, apart = ranking._rank(found, scene, params, now)
+        cameras, apart = ranking.rank(found, scene, params, now)
     else:
         # The ranking needs no database: it runs while the record is being committed.
         with audit.recording("canvass.searched", **searched, details=details) as event:
-            cameras, apart = ranking._rank(found, scene, params, now)
+            cameras, apart = ranking.rank(found, scene, params, now)
     return SearchResult(
         params=params,
         scene=scene,
