@@ -120,8 +120,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and the worker share the file;
-    # IMMEDIATE transactions avoid "database is locked" on lock upgrades.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # IMMEDIATE transactions avoid "database is locked" on lock upgrades. Connections are
+    # kept between requests as on PostgreSQL: opening one (Django's functions, the pragmas)
+    # costs more than most requests; one in autocommit holds no lock between requests.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",

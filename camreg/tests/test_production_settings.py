@@ -86,3 +86,34 @@ def test_forwarded_proto_is_ignored_without_a_trusted_proxy():
 
 def test_forwarded_proto_is_honoured_behind_a_trusted_proxy():
     assert _is_secure_with_forwarded_proto("1") == "True"
+
+
+_CONNECTION_PER_REQUEST = """
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
+from django.test import RequestFactory
+
+handler = WSGIHandler()
+seen = []
+for _ in range(3):
+    response = handler(RequestFactory().get("/healthz").environ, lambda *args: None)
+    b"".join(response)
+    response.close()  # request_finished: Django closes connections older than CONN_MAX_AGE
+    seen.append(id(connection.connection) if connection.connection is not None else None)
+print(seen[0] is not None and len(set(seen)) == 1)
+"""
+
+
+def _keeps_connection(tmp_path, **env) -> str:
+    assert _manage("migrate", "--noinput", var_dir=str(tmp_path), **env).returncode == 0
+    result = _manage("shell", "-c", _CONNECTION_PER_REQUEST, var_dir=str(tmp_path), **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_sqlite_connection_is_kept_between_requests(tmp_path):
+    """Served as gunicorn serves it, a web thread answers request after request on one
+    SQLite connection (opening one costs more than most requests), and a setting of 0
+    still opens one per request."""
+    assert _keeps_connection(tmp_path) == "True"
+    assert _keeps_connection(tmp_path, DATABASE_CONN_MAX_AGE="0") == "False"
