@@ -21,8 +21,9 @@ Map ("map"): N cameras loaded as bench/canvass.py loads them (a 100 km square ar
 Bakersfield, bulk inserts) into a fresh SQLite file (and PostgreSQL with --databases),
 with confirmation dates spread over two years, then the canvass index and the map cells
 built. In the same process: the canvass bench's bare index lookup (500 random 640 m
-searches, p95), then the map data endpoint (/console/map/data/, through Django's whole
-middleware stack in-process, signed in as a deputy, gzip as a browser asks) for a 1280 x 800
+searches, p95), then the map data endpoint (/console/map/data/, Django's WSGI application called
+in-process as gunicorn calls it, whole middleware stack and request signals included,
+signed in as a deputy, gzip as a browser asks) for a 1280 x 800
 pixel viewport at random places at each zoom: p50/p95 time, compressed and raw bytes (mean
 and max), what was answered (clusters or cameras) and how many cameras it covered, and the
 p95 divided by the bare index lookup p95. `service_p95_ms`: the map service alone (cells or
@@ -328,6 +329,30 @@ def viewport(lat: float, lon: float, zoom: int) -> dict:
     }
 
 
+class WSGIServed:
+    """Django's WSGI application called as gunicorn calls it: the request_started and
+    request_finished signals included (Django closes connections past CONN_MAX_AGE on the
+    latter), none of the test client's instrumentation. Returns (status, headers, body)."""
+
+    def __init__(self):
+        from django.core.handlers.wsgi import WSGIHandler
+
+        self.handler = WSGIHandler()
+
+    def __call__(self, environ: dict) -> tuple[int, dict, bytes]:
+        started = {}
+
+        def start_response(status, headers, exc_info=None):
+            started["status"], started["headers"] = int(status.split()[0]), dict(headers)
+
+        response = self.handler(environ, start_response)
+        try:
+            body = b"".join(response)
+        finally:
+            response.close()
+        return started["status"], started["headers"], body
+
+
 def spread_confirmations(connection, seed: int) -> None:
     """Confirmation dates over the last two years for active and lapsed registrations (the
     canvass loader leaves them empty), so the cells hold every confirmation age."""
@@ -405,7 +430,10 @@ def run_map_database(args) -> dict:
     log(f"  [{vendor}] bare index lookup p95 {ms(bare_p95)} ms")
 
     client = signed_in(make_staff("deputy"))
-    request = RequestFactory().get("/")
+    cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+    served = WSGIServed()
+    factory = RequestFactory()
+    request = factory.get("/")
     request.user = client.user
     filters = MapFilterForm.from_query({}).filters()
     map_filters = console_services.map_filters(filters)
@@ -418,13 +446,15 @@ def run_map_database(args) -> dict:
         for i in range(args.requests + WARMUP):
             lat, lon = rng.uniform(south, north), rng.uniform(west, east)
             view = viewport(lat, lon, zoom)
+            environ = factory.get(
+                MAP_URL, view, secure=True, HTTP_ACCEPT_ENCODING="gzip", HTTP_COOKIE=cookie
+            ).environ
             start = time.perf_counter()
-            response = client.get(MAP_URL, view, secure=True, HTTP_ACCEPT_ENCODING="gzip")
+            status, headers, body = served(environ)
             elapsed = time.perf_counter() - start
-            if response.status_code != 200:
-                raise RuntimeError(f"map data answered {response.status_code}")
-            body = response.content
-            plain = gzip.decompress(body) if response.get("Content-Encoding") == "gzip" else body
+            if status != 200:
+                raise RuntimeError(f"map data answered {status}")
+            plain = gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
             start = time.perf_counter()
             console_services.map_points(filters, map_cells.Viewport(**view), request=request)
             service_elapsed = time.perf_counter() - start
