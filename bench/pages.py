@@ -21,10 +21,10 @@ Map ("map"): N cameras loaded as bench/canvass.py loads them (a 100 km square ar
 Bakersfield, bulk inserts) into a fresh SQLite file (and PostgreSQL with --databases),
 with confirmation dates spread over two years, then the canvass index and the map cells
 built. In the same process: the canvass bench's bare index lookup (500 random 640 m
-searches, p95), then the map data endpoint (/console/map/data/, Django's WSGI application called
-in-process as gunicorn calls it, whole middleware stack and request signals included,
-signed in as a deputy, gzip as a browser asks) for a 1280 x 800
-pixel viewport at random places at each zoom: p50/p95 time, compressed and raw bytes (mean
+searches, p95), then the map data endpoint (/console/map/data/, Django's WSGI
+application called in-process as gunicorn calls it, whole middleware stack and request
+signals included, signed in as a deputy, gzip as a browser asks) for a 1280 x 800 pixel
+viewport at random places at each zoom: p50/p95 time, compressed and raw bytes (mean
 and max), what was answered (clusters or cameras) and how many cameras it covered, and the
 p95 divided by the bare index lookup p95. `service_p95_ms`: the map service alone (cells or
 cameras and the audit record), without HTTP; `query_p95_ms`: the cells or cameras query
