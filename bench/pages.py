@@ -29,7 +29,12 @@ and max), what was answered (clusters or cameras) and how many cameras it covere
 p95 divided by the bare index lookup p95. `service_p95_ms`: the map service alone (cells or
 cameras and the audit record), without HTTP; `query_p95_ms`: the cells or cameras query
 alone (`canvass.map_cells.answer`), the part that depends on the registry's size, and
-`query_p95_over_bare_index` its ratio to the bare index lookup.
+`query_p95_over_bare_index` its ratio to the bare index lookup. `empty_viewport_p95_ms`:
+the same request, interleaved with the others, for a viewport at the same zoom where the
+registry holds no camera (sign-in reads, filters, audit record and JSON, nothing found): the
+floor of one audited map request; `p95_over_empty_viewport` the p95 over it, and
+`p95_above_empty_over_bare_index` the difference of the two p95s over the bare index lookup
+(what the registry's size adds, approximately).
 """
 
 from __future__ import annotations
@@ -67,6 +72,8 @@ PAGES = ["/", "/register/", "/manage/", "footage"]
 VIEW_WIDTH, VIEW_HEIGHT = 1280, 800  # a laptop in a patrol car
 WARMUP = 20
 MAP_URL = "/console/map/data/"
+# How far north of the loaded square the empty viewports are: past the widest view's half.
+EMPTY_NORTH_DEGREES = 4.0
 
 # The acceptance targets of issue 14 (reported, never enforced).
 TARGETS = {"performance": 95, "accessibility": 100, "lcp_ms": 2500, "bytes": 200 * 1024}
@@ -353,6 +360,10 @@ class WSGIServed:
         return started["status"], started["headers"], body
 
 
+def unzipped(headers: dict, body: bytes) -> bytes:
+    return gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
+
+
 def spread_confirmations(connection, seed: int) -> None:
     """Confirmation dates over the last two years for active and lapsed registrations (the
     canvass loader leaves them empty), so the cells hold every confirmation age."""
@@ -441,7 +452,7 @@ def run_map_database(args) -> dict:
     rng = random.Random(args.seed + 7)
     zooms = {}
     for zoom in args.zooms:
-        seconds, service_seconds, query_seconds = [], [], []
+        seconds, service_seconds, query_seconds, empty_seconds = [], [], [], []
         compressed, raw, answered, modes = [], [], [], {}
         for i in range(args.requests + WARMUP):
             lat, lon = rng.uniform(south, north), rng.uniform(west, east)
@@ -454,7 +465,17 @@ def run_map_database(args) -> dict:
             elapsed = time.perf_counter() - start
             if status != 200:
                 raise RuntimeError(f"map data answered {status}")
-            plain = gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
+            # The floor, interleaved: the same request for a viewport with no camera in it.
+            empty = viewport(north + EMPTY_NORTH_DEGREES, lon, zoom)
+            environ = factory.get(
+                MAP_URL, empty, secure=True, HTTP_ACCEPT_ENCODING="gzip", HTTP_COOKIE=cookie
+            ).environ
+            start = time.perf_counter()
+            status, empty_headers, empty_body = served(environ)
+            empty_elapsed = time.perf_counter() - start
+            if status != 200:
+                raise RuntimeError(f"map data answered {status} for the empty viewport")
+            plain = unzipped(headers, body)
             start = time.perf_counter()
             console_services.map_points(filters, map_cells.Viewport(**view), request=request)
             service_elapsed = time.perf_counter() - start
@@ -464,7 +485,10 @@ def run_map_database(args) -> dict:
             if i < WARMUP:
                 continue
             data = json.loads(plain)
+            if json.loads(unzipped(empty_headers, empty_body))["count"]:
+                raise RuntimeError("the empty viewport holds cameras")
             seconds.append(elapsed)
+            empty_seconds.append(empty_elapsed)
             service_seconds.append(service_elapsed)
             query_seconds.append(query_elapsed)
             compressed.append(len(body))
@@ -472,9 +496,13 @@ def run_map_database(args) -> dict:
             answered.append(data["count"])
             modes[data["mode"]] = modes.get(data["mode"], 0) + 1
         p95 = percentile(seconds, 0.95)
+        empty_p95 = percentile(empty_seconds, 0.95)
         zooms[str(zoom)] = {
             "p50_ms": ms(percentile(seconds, 0.50)),
             "p95_ms": ms(p95),
+            "empty_viewport_p95_ms": ms(empty_p95),
+            "p95_over_empty_viewport": round(p95 / empty_p95, 2),
+            "p95_above_empty_over_bare_index": round((p95 - empty_p95) / bare_p95, 2),
             "service_p95_ms": ms(percentile(service_seconds, 0.95)),
             "query_p95_ms": ms(percentile(query_seconds, 0.95)),
             "query_p95_over_bare_index": round(percentile(query_seconds, 0.95) / bare_p95, 2),
@@ -492,7 +520,8 @@ def run_map_database(args) -> dict:
             f"  [{vendor}] zoom {zoom}: {modes}, p50 {z['p50_ms']} ms, p95 {z['p95_ms']} ms "
             f"({z['p95_over_bare_index']}x the bare index p95; service alone "
             f"{z['service_p95_ms']} ms; cells or cameras alone {z['query_p95_ms']} ms, "
-            f"{z['query_p95_over_bare_index']}x), {z['compressed_bytes_mean']:,} bytes gzip "
+            f"{z['query_p95_over_bare_index']}x; an empty viewport {z['empty_viewport_p95_ms']} "
+            f"ms, {z['p95_over_empty_viewport']}x), {z['compressed_bytes_mean']:,} bytes gzip "
             f"(max {z['compressed_bytes_max']:,}; raw max {z['raw_bytes_max']:,}), "
             f"{z['cameras_covered_mean']:,} cameras covered"
         )
@@ -567,7 +596,9 @@ def summary(results: dict) -> None:
             )
             log(
                 f"map {database} n={r['n']:,} zoom {zoom:>2}: p95 {z['p95_ms']} ms "
-                f"({z['p95_over_bare_index']}x bare index {r['bare_index_p95_ms']} ms), max "
+                f"({z['p95_over_bare_index']}x bare index {r['bare_index_p95_ms']} ms; "
+                f"{z['p95_over_empty_viewport']}x an empty viewport's {z['empty_viewport_p95_ms']} "
+                f"ms), max "
                 f"{z['compressed_bytes_max']:,} bytes gzip  {'met' if met else 'MISSED'}"
             )
 
