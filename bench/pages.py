@@ -64,6 +64,7 @@ PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
+LIGHTHOUSE_ATTEMPTS = 2
 CHROME_FLAGS = (
     "--headless --no-sandbox --disable-gpu --disable-background-networking "
     "--disable-component-update --disable-sync"
@@ -205,7 +206,16 @@ def run_lighthouse(url: str, language: str, out: Path) -> dict:
         "--max-wait-for-load=90000",
         f"--extra-headers={json.dumps({'Cookie': f'camreg_language={language}'})}",
     ]
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, timeout=600)
+    for attempt in range(1, LIGHTHOUSE_ATTEMPTS + 1):
+        try:
+            subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, timeout=600)
+            break
+        except subprocess.CalledProcessError as error:
+            # Lighthouse sometimes loses the page load's trace (NO_NAVSTART) and asks to be
+            # run again; a page that fails every time is reported as failed.
+            if attempt == LIGHTHOUSE_ATTEMPTS:
+                raise
+            log(f"  lighthouse failed ({error.returncode}); attempt {attempt + 1}")
     report = json.loads(out.read_text())
     audits = report["audits"]
     requests = audits["network-requests"]["details"]["items"]
