@@ -27,8 +27,10 @@ import re
 import time
 import uuid
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import get_language_info
 
 from camreg.audit import services as audit
 
@@ -317,12 +319,30 @@ def is_printable(still: Still) -> bool:
     return still.release_id is not None and still.release.status == ReleaseStatus.APPROVED
 
 
-def record_bulletin_printed(still: Still, *, actor, request=None) -> None:
+def bulletin_languages() -> list[tuple[str, str]]:
+    """The languages a bulletin prints in (the site's), each named in itself."""
+    return [
+        (code, get_language_info(code)["name_local"].capitalize()) for code, _ in settings.LANGUAGES
+    ]
+
+
+def bulletin_language(requested) -> str:
+    """The language a bulletin prints in: one of the site's, else English. The agency's
+    fixed words (its name, "Case", whom to call) follow it; the headline and text print as
+    they were approved."""
+    return requested if requested in dict(settings.LANGUAGES) else "en"
+
+
+def record_bulletin_printed(still: Still, *, actor, language: str = "en", request=None) -> None:
     audit.record(
         "evidence.bulletin_viewed",
         actor=actor,
         request=request,
         target=still,
         case_number=still.evidence_file.case.case_number,
-        details={"release": still.release_id, "printable": is_printable(still)},
+        details={
+            "release": still.release_id,
+            "printable": is_printable(still),
+            "language": language,
+        },
     )

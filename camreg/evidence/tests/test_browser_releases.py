@@ -111,3 +111,18 @@ def test_still_and_bulletin(new_page, investigator, custodian, video, viewport):
     page.emulate_media(media="print")
     assert not page.locator("header.usa-header").is_visible()
     assert page.get_by_text("Do you recognize this person?").is_visible()
+
+    # The same bulletin in Spanish, from the switch above it (by keyboard).
+    page.emulate_media(media="screen")
+    link = page.get_by_role("navigation", name="Bulletin language").get_by_role(
+        "link", name="Español"
+    )
+    link.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_text("Caso KC2026-004711", exact=True).is_visible()
+    assert page.locator("article.bulletin").get_attribute("lang") == "es"
+    check_page(page, "the bulletin in Spanish", viewport)
+    page.emulate_media(media="print")
+    assert not page.get_by_role("navigation", name="Bulletin language").is_visible()
+    assert page.get_by_text("Si tiene información, llame al", exact=False).is_visible()

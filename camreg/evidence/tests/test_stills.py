@@ -173,6 +173,50 @@ def test_the_bulletin_is_a_draft_until_approved(investigator, custodian, video):
     assert download["Content-Disposition"].startswith("attachment")
 
 
+def _approved_bulletin(investigator, custodian, video) -> tuple[Still, str]:
+    still = stills.take_still(video, 1.0, actor=investigator.user)
+    stills.propose_bulletin(
+        still,
+        headline="¿Reconoce a esta persona?",
+        bulletin_text="Robo en 1200 Truxtun Ave.",
+        recipient=stills.DEFAULT_RECIPIENT,
+        actor=investigator.user,
+    )
+    still.refresh_from_db()
+    releases.approve(still.release, actor=custodian.user)
+    return still, reverse("evidence:bulletin", kwargs={"pk": still.pk})
+
+
+def test_the_bulletin_prints_in_spanish(investigator, custodian, video):
+    still, url = _approved_bulletin(investigator, custodian, video)
+    html = investigator.get(url + "?language=es").content.decode()
+    article = html[html.index("<article") : html.index("</article>")]
+    assert 'lang="es"' in article and 'aria-label="Boletín"' in article
+    assert "Oficina del Sheriff del Condado de Kern" in article
+    assert "Caso KC2026-004711" in article
+    assert (
+        "Si tiene información, llame al" in article and "En una emergencia, llame al 911" in article
+    )
+    assert "Fotograma de un video de evidencia del caso KC2026-004711" in article
+    # What was approved prints as it was approved; the console around it stays in English.
+    assert "¿Reconoce a esta persona?" in article and "Robo en 1200 Truxtun Ave." in article
+    assert "Print the bulletin" in html and "If you have information" not in html
+    assert 'aria-current="page">Español</a>' in html
+    assert one_event("evidence.bulletin_viewed").details["language"] == "es"
+
+
+@pytest.mark.parametrize("asked", ["fr", "ES", "<script>", ""])
+def test_a_bulletin_in_an_unknown_language_prints_in_english(investigator, custodian, video, asked):
+    still, url = _approved_bulletin(investigator, custodian, video)
+    response = investigator.get(url, {"language": asked})
+    html = response.content.decode()
+    assert response.status_code == 200
+    article = html[html.index("<article") : html.index("</article>")]
+    assert 'lang="en"' in article and "Case KC2026-004711" in article
+    assert "If you have information, call" in article and "<script>" not in article
+    assert one_event("evidence.bulletin_viewed").details["language"] == "en"
+
+
 def test_the_still_image_is_served_to_staff_only(investigator, staff_client, video):
     still = stills.take_still(video, 1.0, actor=investigator.user)
     url = reverse("evidence:still-image", kwargs={"pk": still.pk})

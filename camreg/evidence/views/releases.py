@@ -425,7 +425,8 @@ def bulletin(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable bulletin; a draft, not printable, until its release is approved."""
     still = _still_or_404(pk)
     _require(releases.can_propose(request.user))
-    stills.record_bulletin_printed(still, actor=request.user, request=request)
+    language = stills.bulletin_language(request.GET.get("language"))
+    stills.record_bulletin_printed(still, actor=request.user, language=language, request=request)
     requester = still.release.requested_by if still.release_id else still.created_by
     return render(
         request,
@@ -436,6 +437,8 @@ def bulletin(request: HttpRequest, pk: int) -> HttpResponse:
             "printable": stills.is_printable(still),
             "contact": requester,
             "at": stills.format_time(still.at_seconds),
+            "bulletin_language": language,
+            "bulletin_languages": stills.bulletin_languages(),
         },
     )
 
