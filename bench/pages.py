@@ -460,6 +460,19 @@ def run_map_database(args) -> dict:
     map_filters = console_services.map_filters(filters)
     south, west, north, east = bench.square()
     rng = random.Random(args.seed + 7)
+
+    def fetch(view: dict) -> tuple[float, bytes, bytes]:
+        """One map data request, timed: (seconds, body as sent, body uncompressed)."""
+        environ = factory.get(
+            MAP_URL, view, secure=True, HTTP_ACCEPT_ENCODING="gzip", HTTP_COOKIE=cookie
+        ).environ
+        start = time.perf_counter()
+        status, headers, body = served(environ)
+        elapsed = time.perf_counter() - start
+        if status != 200:
+            raise RuntimeError(f"map data answered {status} for {view}")
+        return elapsed, body, unzipped(headers, body)
+
     zooms = {}
     for zoom in args.zooms:
         seconds, service_seconds, query_seconds, empty_seconds = [], [], [], []
@@ -467,25 +480,11 @@ def run_map_database(args) -> dict:
         for i in range(args.requests + WARMUP):
             lat, lon = rng.uniform(south, north), rng.uniform(west, east)
             view = viewport(lat, lon, zoom)
-            environ = factory.get(
-                MAP_URL, view, secure=True, HTTP_ACCEPT_ENCODING="gzip", HTTP_COOKIE=cookie
-            ).environ
-            start = time.perf_counter()
-            status, headers, body = served(environ)
-            elapsed = time.perf_counter() - start
-            if status != 200:
-                raise RuntimeError(f"map data answered {status}")
+            elapsed, body, plain = fetch(view)
             # The floor, interleaved: the same request for a viewport with no camera in it.
-            empty = viewport(north + EMPTY_NORTH_DEGREES, lon, zoom)
-            environ = factory.get(
-                MAP_URL, empty, secure=True, HTTP_ACCEPT_ENCODING="gzip", HTTP_COOKIE=cookie
-            ).environ
-            start = time.perf_counter()
-            status, empty_headers, empty_body = served(environ)
-            empty_elapsed = time.perf_counter() - start
-            if status != 200:
-                raise RuntimeError(f"map data answered {status} for the empty viewport")
-            plain = unzipped(headers, body)
+            empty_elapsed, _body, empty_plain = fetch(
+                viewport(north + EMPTY_NORTH_DEGREES, lon, zoom)
+            )
             start = time.perf_counter()
             console_services.map_points(filters, map_cells.Viewport(**view), request=request)
             service_elapsed = time.perf_counter() - start
@@ -495,7 +494,7 @@ def run_map_database(args) -> dict:
             if i < WARMUP:
                 continue
             data = json.loads(plain)
-            if json.loads(unzipped(empty_headers, empty_body))["count"]:
+            if json.loads(empty_plain)["count"]:
                 raise RuntimeError("the empty viewport holds cameras")
             seconds.append(elapsed)
             empty_seconds.append(empty_elapsed)
