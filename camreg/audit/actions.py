@@ -132,7 +132,7 @@ _ALL: tuple[Action, ...] = (
         "settings.confirm_mode_changed", "program", _("Changed how registrations are confirmed")
     ),
     Action(
-        "settings.limits_updated", "program", _("Changed the canvass limits or retention periods")
+        "settings.limits_updated", "program", _("Changed the canvass limits or deadlines")
     ),
     Action("terms.draft_created", "program", _("Started a new terms version (draft)")),
     Action("terms.draft_updated", "program", _("Edited the draft terms")),
@@ -193,8 +193,17 @@ _ALL: tuple[Action, ...] = (
         _("Re-checked a file's fingerprint: it DOES NOT MATCH"),
     ),
     Action(
-        "evidence.retention_changed", "evidence", _("Changed an evidence file's retention category")
+        "evidence.retention_changed",
+        "evidence",
+        _("Changed an evidence file's retention category or period"),
     ),
+    Action("evidence.retention_category_created", "evidence", _("Added a retention category")),
+    Action(
+        "evidence.retention_category_changed",
+        "evidence",
+        _("Changed a retention category or its period"),
+    ),
+    Action("evidence.retention_category_deleted", "evidence", _("Deleted a retention category")),
     Action("evidence.deleted", "evidence", _("Deleted an evidence file at the end of retention")),
     Action(
         "evidence.intake_started", "evidence", _("Started receiving footage handed over in person")
@@ -290,6 +299,7 @@ TARGET_TYPES: dict[str, str | Promise] = {
     "evidence.evidencefile": _("Evidence file"),
     "evidence.release": _("Release"),
     "evidence.still": _("Still image"),
+    "evidence.retentioncategory": _("Retention category"),
     "evidence.submission": _("Footage submission"),
     "outreach.outboxmessage": _("Email"),
     "outreach.emailtext": _("Email text"),

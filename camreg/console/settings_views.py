@@ -446,7 +446,7 @@ def limits(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 _add_validation_error(form, exc)
             else:
-                _saved(request, changed, "Canvass limits and retention periods")
+                _saved(request, changed, "Canvass limits and deadlines")
                 return redirect("settings:limits")
     else:
         form = LimitsForm(instance=agency)

@@ -32,6 +32,15 @@ URL_ACCESS = {
     "evidence:download": staff(Permission.EVIDENCE_VIEW, kwargs=lambda f: _NO_SUCH_ROW, ok=404),
     "evidence:file-custody": staff(Permission.EVIDENCE_VIEW, kwargs=lambda f: _NO_SUCH_ROW, ok=404),
     "evidence:file-retention": staff(Permission.EVIDENCE, kwargs=lambda f: _NO_SUCH_ROW, ok=405),
+    # Retention periods (views.retention): custodians only.
+    "evidence:retention-categories": staff(Permission.EVIDENCE),
+    "evidence:retention-category-new": staff(Permission.EVIDENCE),
+    "evidence:retention-category": staff(
+        Permission.EVIDENCE, kwargs=lambda f: _NO_SUCH_ROW, ok=404
+    ),
+    "evidence:retention-category-delete": staff(
+        Permission.EVIDENCE, kwargs=lambda f: _NO_SUCH_ROW, ok=405
+    ),
     "evidence:case-custody": staff(
         Permission.EVIDENCE_VIEW, kwargs=lambda f: {"case_id": 999999}, ok=404
     ),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import files, intake, releases, upload
+from .views import files, intake, releases, retention, upload
 
 app_name = "evidence"
 
@@ -23,6 +23,11 @@ urlpatterns: list = [
     path("files/<int:pk>/custody/", files.file_custody, name="file-custody"),
     path("files/<int:pk>/retention/", files.change_retention, name="file-retention"),
     path("cases/<int:case_id>/custody/", files.case_custody, name="case-custody"),
+    # Retention periods: the categories an evidence custodian sets (views.retention).
+    path("retention/", retention.category_list, name="retention-categories"),
+    path("retention/new/", retention.category_new, name="retention-category-new"),
+    path("retention/<int:pk>/", retention.category_edit, name="retention-category"),
+    path("retention/<int:pk>/delete/", retention.category_delete, name="retention-category-delete"),
     # Releases, share links, stills, bulletins (views.releases).
     path("releases/", releases.release_queue, name="release-queue"),
     path("cases/<int:case_pk>/releases/new/", releases.release_create, name="release-create"),

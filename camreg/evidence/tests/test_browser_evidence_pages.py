@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from camreg.evidence.models import RetentionCategory
 from camreg.evidence.services import processing
 from camreg.testing.browser import check_page
 from camreg.testing.evidence import make_case, make_uploaded_file, make_video
@@ -69,3 +70,45 @@ def test_the_evidence_pages(new_page, deputy, files, viewport):
         ".every(img => img.complete && img.naturalWidth > 0)"
     )
     check_page(page, "case page with evidence", viewport)
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_the_retention_pages_by_keyboard(new_page, staff_client, files, viewport):
+    # A transactional test starts without the categories the migration made.
+    RetentionCategory.objects.get_or_create(name="Misdemeanor", defaults={"retention_days": 730})
+    custodian = staff_client("evidence_custodian", full_name="Casey Custodian")
+    page = new_page(viewport)
+    sign_in_browser(page, custodian)
+
+    page.goto("/console/evidence/")
+    page.get_by_role("link", name="Retention periods").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Retention periods"
+    check_page(page, "retention periods", viewport)
+
+    link = page.get_by_role("link", name="Change “Misdemeanor”")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/console/evidence/retention/*/")
+    check_page(page, "a retention category", viewport)
+
+    # Without a reason: refused, explained, focusable from the summary.
+    days = page.get_by_label("Kept for (days)")
+    days.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1,000")
+    page.get_by_role("button", name="Save the category").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    body = page.inner_text("body")
+    assert "This field is required." in body, body
+    check_page(page, "a retention category with an error", viewport)
+
+    page.get_by_label("Reason for the change").focus()
+    page.keyboard.type("Records retention schedule")
+    page.keyboard.press("Tab")  # to the button
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_url("**/console/evidence/retention/")
+    assert "Category “Misdemeanor” saved." in page.inner_text("body")
+    assert "1,000 days" in page.inner_text("body")
+    check_page(page, "retention periods after a change", viewport)

@@ -6,6 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from camreg.evidence import tasks
 from camreg.evidence.models import (
@@ -15,9 +19,10 @@ from camreg.evidence.models import (
     ReleaseKind,
     RetentionCategory,
 )
-from camreg.evidence.services import processing, retention
+from camreg.evidence.services import processing, retention, retention_categories
 from camreg.evidence.services.storage import evidence_storage
 from camreg.scheduling import JOBS
+from camreg.testing.audit import events, one_event
 from camreg.testing.evidence import make_case, make_uploaded_file
 
 pytestmark = pytest.mark.django_db
@@ -111,8 +116,6 @@ def test_a_file_in_a_release_waiting_for_a_decision_is_kept(evidence_file, deput
 
 
 def test_a_purged_file_cannot_be_downloaded(evidence_file, deputy):
-    from django.urls import reverse
-
     with time_machine.travel(evidence_file.retain_until + timedelta(days=1)):
         retention.purge_expired()
     response = deputy.get(reverse("evidence:download", kwargs={"pk": evidence_file.pk}))
@@ -140,3 +143,312 @@ def test_changing_the_category_needs_a_custodian_and_a_reason(
 @pytest.fixture
 def custodian_client(staff_client):
     return staff_client("evidence_custodian")
+
+
+# Retention periods: the categories a custodian sets (services.retention_categories) -------
+
+DEFAULT = "Evidence in an open investigation"
+
+
+def _categories() -> list[tuple]:
+    return list(
+        RetentionCategory.objects.order_by("pk").values_list(
+            "pk", "name", "description", "retention_days", "is_default"
+        )
+    )
+
+
+def _save(category, actor, **changes):
+    fields = {
+        "name": category.name if category else "Traffic collision",
+        "description": category.description if category else "",
+        "retention_days": category.retention_days if category else 730,
+        "is_default": category.is_default if category else False,
+        "reason": "Records retention schedule, resolution 2027-14",
+        **changes,
+    }
+    return retention_categories.save(category, actor=actor, **fields)
+
+
+def test_a_custodian_adds_a_category_and_the_audit_log_says_so(custodian_client):
+    change = _save(None, custodian_client.user, name="  Traffic   collision ", retention_days=730)
+    assert change.category.name == "Traffic collision"  # spaces tidied
+    assert RetentionCategory.objects.filter(is_default=True).get().name == DEFAULT
+    event = one_event("evidence.retention_category_created")
+    assert event.actor_id == str(custodian_client.user.pk)
+    assert event.target_id == str(change.category.pk)
+    assert event.reason == "Records retention schedule, resolution 2027-14"
+    assert event.details["before"] is None
+    assert event.details["after"]["retention_days"] == 730
+
+
+def test_a_longer_period_keeps_the_files_already_in_the_category_longer(
+    evidence_file, custodian_client
+):
+    category = evidence_file.retention_category
+    assert category.name == DEFAULT
+    old_until = evidence_file.retain_until
+    change = _save(category, custodian_client.user, retention_days=category.retention_days + 365)
+    assert change.extended == 1
+    evidence_file.refresh_from_db()
+    assert evidence_file.retain_until == old_until + timedelta(days=365)
+    event = evidence_file.custody_events.get(kind=CustodyKind.RETENTION_CHANGED)
+    assert event.actor_id == custodian_client.user.pk
+    assert event.reason == "Records retention schedule, resolution 2027-14"
+    assert event.details["period_days"] == category.retention_days + 365
+    assert event.details["retain_until_before"] == old_until.isoformat()
+    assert one_event("evidence.retention_changed").target_id == str(evidence_file.pk)
+    assert one_event("evidence.retention_category_changed").details["files_extended"] == 1
+    # The old end passes: the file is still there.
+    with time_machine.travel(old_until + timedelta(days=1)):
+        assert retention.purge_expired() == 0
+    evidence_file.refresh_from_db()
+    assert evidence_file.status == FileStatus.READY
+
+
+def test_a_shorter_period_only_applies_to_files_received_afterwards(
+    evidence_file, custodian_client
+):
+    category = evidence_file.retention_category
+    old_until = evidence_file.retain_until
+    change = _save(category, custodian_client.user, retention_days=30)
+    assert change.changed == ["retention_days"] and change.extended == 0
+    evidence_file.refresh_from_db()
+    assert evidence_file.retain_until == old_until
+    assert not evidence_file.custody_events.filter(kind=CustodyKind.RETENTION_CHANGED).exists()
+    with time_machine.travel(RECEIVED + timedelta(days=31)):
+        assert retention.purge_expired() == 0
+    later = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    with time_machine.travel(later, tick=False):
+        newer = make_uploaded_file(evidence_file.case)
+        processing.process(newer.pk)
+    newer.refresh_from_db()
+    assert newer.retention_category_id == category.pk
+    assert newer.retain_until == later + timedelta(days=30)
+
+
+def test_a_file_moved_out_and_back_with_a_later_date_keeps_it(evidence_file, custodian_client):
+    category = evidence_file.retention_category
+    longest = RetentionCategory.objects.get(name="Homicide / major crime")
+    retention.change_category(evidence_file, longest, actor=custodian_client.user, reason="x")
+    evidence_file.refresh_from_db()
+    later = evidence_file.retain_until
+    # Back to the default category by hand would shorten it; a longer period for the
+    # default than before, yet shorter than the file's date, leaves the date alone.
+    evidence_file.retention_category = category
+    evidence_file.save(update_fields=["retention_category"])
+    assert _save(category, custodian_client.user, retention_days=4 * 365).extended == 0
+    evidence_file.refresh_from_db()
+    assert evidence_file.retain_until == later
+
+
+def test_another_default_takes_over_and_new_files_get_it(evidence_file, custodian_client):
+    short = RetentionCategory.objects.get(name="Misdemeanor")
+    _save(short, custodian_client.user, is_default=True)
+    assert list(RetentionCategory.objects.filter(is_default=True)) == [short]
+    assert processing.default_category() == short
+
+
+def test_the_default_is_not_unset_but_replaced(custodian_client):
+    default = RetentionCategory.objects.get(is_default=True)
+    before = _categories()
+    with pytest.raises(retention.RetentionError, match="make another category the default"):
+        _save(default, custodian_client.user, is_default=False)
+    assert _categories() == before
+    assert not events("evidence.retention_category_changed")
+
+
+def test_a_name_is_taken_whatever_its_case(custodian_client):
+    before = _categories()
+    with pytest.raises(retention.RetentionError, match="already a category named"):
+        _save(None, custodian_client.user, name="misdemeanor")
+    other = RetentionCategory.objects.get(name="Misdemeanor")
+    with pytest.raises(retention.RetentionError, match="already a category named"):
+        _save(other, custodian_client.user, name="HOMICIDE / MAJOR CRIME")
+    assert _categories() == before
+
+
+def test_saving_what_is_already_there_changes_nothing(custodian_client):
+    category = RetentionCategory.objects.get(name="Misdemeanor")
+    change = _save(category, custodian_client.user)
+    assert change.changed == []
+    assert not events("evidence.retention_category_changed")
+
+
+@pytest.mark.parametrize("role", ["administrator", "program_coordinator", "deputy", "supervisor"])
+def test_only_an_evidence_custodian_sets_retention_periods(staff_client, role):
+    from django.core.exceptions import PermissionDenied
+
+    user = staff_client(role).user
+    category = RetentionCategory.objects.get(name="No evidentiary value")
+    before = _categories()
+    with pytest.raises(PermissionDenied):
+        _save(category, user, retention_days=1)
+    with pytest.raises(PermissionDenied):
+        _save(None, user, name="Delete soon", retention_days=1, is_default=True)
+    with pytest.raises(PermissionDenied):
+        retention_categories.delete(category, actor=user, reason="x")
+    assert _categories() == before
+
+
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    days=st.one_of(
+        st.integers(max_value=retention_categories.MIN_DAYS - 1),
+        st.integers(min_value=retention_categories.MAX_DAYS + 1),
+        st.booleans(),
+        st.none(),
+        st.text(max_size=12),
+        st.floats(allow_nan=True),
+    ),
+    name=st.text(max_size=200),
+    reason=st.text(max_size=600),
+)
+def test_out_of_range_input_is_refused_and_changes_nothing(custodian_client, days, name, reason):
+    user = custodian_client.user  # never changed by an example: each one changes nothing
+    before = _categories()
+    with pytest.raises(retention.RetentionError):
+        retention_categories.save(
+            None,
+            name=name,
+            description="",
+            retention_days=days,
+            is_default=False,
+            actor=user,
+            reason=reason,
+        )
+    assert _categories() == before
+    assert not events("evidence.retention_category_created")
+
+
+def test_a_category_in_use_or_the_default_is_not_deleted(evidence_file, custodian_client):
+    user = custodian_client.user
+    before = _categories()
+    with pytest.raises(retention.RetentionError, match="default category cannot be deleted"):
+        retention_categories.delete(evidence_file.retention_category, actor=user, reason="x")
+    used = RetentionCategory.objects.get(name="Misdemeanor")
+    retention.change_category(evidence_file, used, actor=user, reason="Reviewed")
+    # Even once the file is purged, its record keeps the category.
+    with time_machine.travel(evidence_file.created_at + timedelta(days=800)):
+        assert retention.purge_expired() == 1
+    with pytest.raises(retention.RetentionError, match="cannot be deleted"):
+        retention_categories.delete(used, actor=user, reason="x")
+    assert _categories() == before
+
+
+def test_an_unused_category_is_deleted_with_a_reason(custodian_client):
+    user = custodian_client.user
+    made = _save(None, user, name="Made by mistake").category
+    with pytest.raises(retention.RetentionError, match="reason"):
+        retention_categories.delete(made, actor=user, reason="  ")
+    retention_categories.delete(made, actor=user, reason="Typo")
+    assert not RetentionCategory.objects.filter(pk=made.pk).exists()
+    event = one_event("evidence.retention_category_deleted")
+    assert event.target_id == str(made.pk) and event.reason == "Typo"
+    assert event.details["before"]["name"] == "Made by mistake"
+
+
+# The retention pages (views.retention) --------------------------------------------------
+
+
+def _post(client, url, **fields):
+    data = {
+        "name": "Traffic collision",
+        "description": "",
+        "retention_days": "730",
+        "reason": "Records retention schedule",
+        **fields,
+    }
+    return client.post(url, {k: v for k, v in data.items() if v is not None})
+
+
+def test_the_retention_page_lists_the_categories_with_their_files(evidence_file, custodian_client):
+    page = custodian_client.get(reverse("evidence:retention-categories"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    for category in RetentionCategory.objects.all():
+        assert category.name in html
+    assert "9,131 days" in html  # the homicide period, with its thousands
+    rows = {row.category.name: row.files for row in retention_categories.listing()}
+    assert rows[DEFAULT] == 1 and rows["Misdemeanor"] == 0
+    index = custodian_client.get(reverse("evidence:index")).content.decode()
+    assert reverse("evidence:retention-categories") in index
+
+
+def test_adding_a_category_from_the_page_and_a_double_click(custodian_client):
+    url = reverse("evidence:retention-category-new")
+    response = _post(custodian_client, url, retention_days="1,095")
+    assert response.status_code == 302
+    assert RetentionCategory.objects.get(name="Traffic collision").retention_days == 1095
+    again = _post(custodian_client, url, retention_days="1,095")
+    assert again.status_code == 400
+    assert "already a category named" in again.content.decode()
+    assert RetentionCategory.objects.filter(name="Traffic collision").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"retention_days": "0"}, "greater than or equal to 1"),
+        ({"retention_days": "36601"}, "less than or equal to 36600"),
+        ({"retention_days": "two years"}, "Enter a whole number"),
+        ({"name": "   "}, "This field is required"),
+        ({"reason": ""}, "This field is required"),
+        ({"name": "x" * 101}, "at most 100 characters"),
+    ],
+)
+def test_bad_input_on_the_page_is_explained_and_changes_nothing(custodian_client, fields, message):
+    before = _categories()
+    response = _post(custodian_client, reverse("evidence:retention-category-new"), **fields)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert _categories() == before
+
+
+def test_a_longer_period_from_the_page_names_the_files_it_extends(evidence_file, custodian_client):
+    category = evidence_file.retention_category
+    url = reverse("evidence:retention-category", kwargs={"pk": category.pk})
+    page = custodian_client.get(url).content.decode()
+    assert "1 file kept in this category now" in page
+    assert reverse("evidence:retention-category-delete", kwargs={"pk": category.pk}) not in page
+    response = _post(
+        custodian_client,
+        url,
+        name=category.name,
+        description=category.description,
+        retention_days=str(category.retention_days + 10),
+        is_default="on",
+    )
+    assert response.status_code == 302
+    followed = custodian_client.get(response["Location"]).content.decode()
+    assert "1 file(s) in it are now kept for the longer period" in followed
+    report = custodian_client.get(
+        reverse("evidence:file-custody", kwargs={"pk": evidence_file.pk})
+    ).content.decode()
+    assert f"its period is now {category.retention_days + 10} days" in report
+
+
+def test_deleting_from_the_page(custodian_client):
+    made = _save(None, custodian_client.user, name="Made by mistake").category
+    url = reverse("evidence:retention-category", kwargs={"pk": made.pk})
+    delete_url = reverse("evidence:retention-category-delete", kwargs={"pk": made.pk})
+    assert delete_url in custodian_client.get(url).content.decode()
+    refused = custodian_client.post(delete_url, {"delete-reason": ""})
+    assert refused.status_code == 400
+    assert RetentionCategory.objects.filter(pk=made.pk).exists()
+    assert custodian_client.post(delete_url, {"delete-reason": "Typo"}).status_code == 302
+    assert not RetentionCategory.objects.filter(pk=made.pk).exists()
+
+
+def test_administrators_see_the_periods_but_cannot_change_them(administrator, custodian_client):
+    category = RetentionCategory.objects.get(name="No evidentiary value")
+    url = reverse("evidence:retention-category", kwargs={"pk": category.pk})
+    before = _categories()
+    assert administrator.get(reverse("evidence:retention-categories")).status_code == 403
+    assert _post(administrator, url, name=category.name, retention_days="1").status_code == 403
+    assert _categories() == before
+    overview = administrator.get(reverse("settings:settings")).content.decode()
+    assert "No evidentiary value 90 days" in overview
+    assert reverse("evidence:retention-categories") not in overview

@@ -1,4 +1,4 @@
-"""Confirm mode and the canvass limits and retention periods later parts of the product use."""
+"""Confirm mode, and the canvass limits and deadlines later parts of the product use."""
 
 from __future__ import annotations
 
