@@ -7,7 +7,8 @@
    time), computing the SHA-256 and size of the bytes written, and checks the size against
    the upload's length; with a single segment on a local folder the segment is renamed
    instead (then read once for the hash);
-2. reads the media facts and a poster frame (services.media: bounded, never raises);
+2. reads the media facts and a poster frame (services.media, bounded, in a child process
+   without credentials under resource limits: services.media_reader; never raises);
 3. in one transaction: the file's hash, size, facts, poster, retention category and
    `retain_until`, status READY and the custody event HASH_COMPUTED (by the system);
 4. after the commit, deletes the segments (objects and rows).
@@ -34,7 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import CustodyKind, EvidenceFile, FileStatus, RetentionCategory, UploadSegment
-from . import custody, media
+from . import custody, media_reader
 from .storage import evidence_storage
 
 logger = logging.getLogger(__name__)
@@ -225,8 +226,7 @@ def process(evidence_file_id: int) -> str:
     name, sha256, size = assemble(evidence_file)
     storage = evidence_storage()
     with storage.open(name, "rb") as stored:
-        facts = media.probe(stored)
-        jpeg = media.poster_jpeg(stored, facts)
+        facts, jpeg = media_reader.read(stored, size)
     poster = _store_poster(evidence_file, jpeg)
 
     with transaction.atomic():

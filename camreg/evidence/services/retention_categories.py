@@ -18,6 +18,7 @@ change is audited with what it was before and after.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -36,6 +37,7 @@ MIN_DAYS = 1
 MAX_DAYS = 100 * 366  # a century, whatever the leap years
 NAME_MAX = RetentionCategory._meta.get_field("name").max_length
 DESCRIPTION_MAX = 1000
+LINE_BREAKS = "\r\n\t"
 
 
 @dataclass(frozen=True)
@@ -81,10 +83,28 @@ def _snapshot(category: RetentionCategory) -> dict:
     }
 
 
-def _clean(name: str, description: str, retention_days: int, reason: str) -> tuple:
-    name = " ".join((name or "").split())
-    description = (description or "").strip()
+def _printable(text: str, what: str, *, lines: bool = False) -> str:
+    """`text`, unless it holds a control or invisible format character (a NUL, a bidi
+    override): names and reasons are shown on evidence pages and custody reports. `lines`
+    allows line breaks and tabs (a description, a reason)."""
+    allowed = LINE_BREAKS if lines else ""
+    if any(unicodedata.category(c)[0] == "C" and c not in allowed for c in text):
+        raise RetentionError(f"The {what} holds a control character: use visible text only.")
+    return text
+
+
+def _reason(reason: str) -> str:
     reason = (reason or "").strip()
+    if not reason:
+        raise RetentionError("Enter the reason for the change.")
+    if len(reason) > REASON_MAX:
+        raise RetentionError(f"The reason is longer than {REASON_MAX} characters.")
+    return _printable(reason, "reason", lines=True)
+
+
+def _clean(name: str, description: str, retention_days: int, reason: str) -> tuple:
+    name = _printable(" ".join((name or "").split()), "name")
+    description = _printable((description or "").strip(), "description", lines=True)
     if not name:
         raise RetentionError("Enter the category's name.")
     if len(name) > NAME_MAX:
@@ -99,11 +119,7 @@ def _clean(name: str, description: str, retention_days: int, reason: str) -> tup
         raise RetentionError(
             f"Enter a period between {MIN_DAYS} and {MAX_DAYS:,} days (100 years)."
         )
-    if not reason:
-        raise RetentionError("Enter the reason for the change.")
-    if len(reason) > REASON_MAX:
-        raise RetentionError(f"The reason is longer than {REASON_MAX} characters.")
-    return name, description, retention_days, reason
+    return name, description, retention_days, _reason(reason)
 
 
 def _name_taken(name: str, *, other_than: int | None) -> bool:
@@ -215,11 +231,7 @@ def _extend(category: RetentionCategory, before: dict, *, actor, reason: str, re
 def delete(category: RetentionCategory, *, actor, reason: str, request=None) -> None:
     """Delete a category no file has ever had, and not the default."""
     check(actor, Permission.EVIDENCE)
-    reason = (reason or "").strip()
-    if not reason:
-        raise RetentionError("Enter the reason for the change.")
-    if len(reason) > REASON_MAX:
-        raise RetentionError(f"The reason is longer than {REASON_MAX} characters.")
+    reason = _reason(reason)
     with transaction.atomic():
         locked = RetentionCategory.objects.select_for_update().filter(pk=category.pk).first()
         if locked is None:

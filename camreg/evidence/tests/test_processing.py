@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import sys
 import time
 
 import pytest
@@ -19,7 +20,7 @@ from camreg.evidence.models import (
     RetentionCategory,
     UploadSegment,
 )
-from camreg.evidence.services import media, processing
+from camreg.evidence.services import media_reader, processing
 from camreg.evidence.services.storage import evidence_storage
 from camreg.testing.evidence import make_case, make_uploaded_file, make_video
 
@@ -133,7 +134,7 @@ def test_a_crash_before_the_commit_leaves_nothing_visible_and_a_retry_finishes(c
     def killed(*args, **kwargs):
         raise SystemExit("kill -9")  # the worker dies after storing the assembled object
 
-    monkeypatch.setattr(media, "probe", killed)
+    monkeypatch.setattr(media_reader, "read", killed)
     with pytest.raises(SystemExit):
         processing.process(evidence_file.pk)
     evidence_file.refresh_from_db()
@@ -163,7 +164,9 @@ def test_a_half_written_object_of_a_dead_attempt_is_replaced(case):
 def test_a_crash_after_renaming_a_single_segment_is_recovered(case, monkeypatch):
     video = make_video()
     evidence_file = make_uploaded_file(case, video, segments=1)
-    monkeypatch.setattr(media, "probe", lambda source: (_ for _ in ()).throw(SystemExit()))
+    monkeypatch.setattr(
+        media_reader, "read", lambda source, size: (_ for _ in ()).throw(SystemExit())
+    )
     with pytest.raises(SystemExit):
         processing.process(evidence_file.pk)
     segment = UploadSegment.objects.get(upload=evidence_file.upload)
@@ -240,6 +243,21 @@ def test_a_corrupted_video_does_not_stop_the_processing(case):
     evidence_file.refresh_from_db()
     assert evidence_file.status == FileStatus.READY
     assert evidence_file.sha256 == hashlib.sha256(bytes(video)).hexdigest()
+
+
+def test_a_file_that_crashes_the_media_reader_is_still_received(case, monkeypatch, caplog):
+    video = make_video()
+    evidence_file = make_uploaded_file(case, video)
+    # The reader dies as a decoder crashing on a hostile file would (SIGABRT).
+    monkeypatch.setattr(media_reader, "COMMAND", (sys.executable, "-c", "import os; os.abort()"))
+    assert processing.process(evidence_file.pk) == "processed"
+    evidence_file.refresh_from_db()
+    assert evidence_file.status == FileStatus.READY
+    assert evidence_file.sha256 == hashlib.sha256(video).hexdigest()
+    assert not evidence_file.is_readable_media and evidence_file.poster_name == ""
+    assert evidence_file.media_facts["error"].startswith("the media reader was stopped by signal 6")
+    assert kinds(evidence_file) == [CustodyKind.RECEIVED, CustodyKind.HASH_COMPUTED]
+    assert "Media facts not read" in caplog.text
 
 
 def test_huge_declared_dimensions_are_refused_quickly(case):

@@ -452,3 +452,43 @@ def test_administrators_see_the_periods_but_cannot_change_them(administrator, cu
     overview = administrator.get(reverse("settings:settings")).content.decode()
     assert "No evidentiary value 90 days" in overview
     assert reverse("evidence:retention-categories") not in overview
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "Major\x00crime"),
+        ("name", "Kept\u202elong"),
+        ("description", "a\x07b"),
+        ("reason", "x\x00"),
+    ],
+)
+def test_control_characters_are_refused(custodian_client, field, value):
+    before = _categories()
+    with pytest.raises(retention.RetentionError, match="control character"):
+        _save(None, custodian_client.user, **{field: value})
+    assert _categories() == before
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=st.text(max_size=120), days=st.text(max_size=8) | st.integers().map(str))
+def test_whatever_a_name_and_period_the_page_answers_and_keeps_the_rules(
+    custodian_client, name, days
+):
+    before = _categories()
+    response = _post(
+        custodian_client, reverse("evidence:retention-category-new"), name=name, retention_days=days
+    )
+    after = _categories()
+    if response.status_code == 400:
+        assert after == before
+        return
+    assert response.status_code == 302
+    (added,) = set(after) - set(before)
+    _pk, stored, _description, stored_days, is_default = added
+    assert stored == " ".join(name.split()) and stored.isprintable()
+    assert int(days.replace(",", "").replace(" ", "")) == stored_days
+    assert retention_categories.MIN_DAYS <= stored_days <= retention_categories.MAX_DAYS
+    assert not is_default
