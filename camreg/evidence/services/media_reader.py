@@ -36,7 +36,7 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
-from . import media
+from . import frames, media
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,8 @@ CPU_SECONDS = int(media.DEADLINE_SECONDS * 2)
 # The wall-clock limit: the poster's own deadline, the probe and the start-up after it.
 DEADLINE_SECONDS = media.DEADLINE_SECONDS + 30
 STDERR_KEPT = 2000
+MAX_ANSWER = 1024 * 1024
+MAX_JPEG = 64 * 1024 * 1024  # a still at full resolution, up to 8192 x 8192
 
 _REQUEST = struct.Struct(">QI")
 _DONE = struct.Struct(">II")
@@ -56,7 +58,11 @@ _LENGTH = struct.Struct(">I")
 
 
 class ReaderFailed(Exception):
-    pass
+    """Why the child gave no answer, and the end of what it wrote on standard error."""
+
+    def __init__(self, reason: str, stderr: str = ""):
+        super().__init__(reason)
+        self.stderr = stderr
 
 
 # The parent -------------------------------------------------------------------------------
@@ -67,6 +73,50 @@ def read(source, size: int, *, deadline_seconds: float = DEADLINE_SECONDS, argv=
     Never raises: a reader that fails gives facts saying why, and no poster.
 
     `argv` replaces the child's command line (tests run a child that misbehaves)."""
+    try:
+        answer, jpeg = _run(source, size, {"CAMREG_MEDIA_JOB": "facts"}, deadline_seconds, argv)
+        return _facts(answer), jpeg or None
+    except ReaderFailed as failure:
+        _log(failure)
+        return media.MediaFacts(facts={"error": str(failure)[:300]}), None
+
+
+def read_still(
+    source,
+    size: int,
+    at_seconds: float,
+    *,
+    known_duration: float | None = None,
+    deadline_seconds: float = DEADLINE_SECONDS,
+    argv=None,
+) -> tuple[bytes, int, int]:
+    """frames.extract_frame in the child: (JPEG, width, height) of the frame at
+    `at_seconds`, or frames.StillError (the child's own, or "unreadable" when it failed)."""
+    job = {
+        "CAMREG_MEDIA_JOB": "still",
+        "CAMREG_STILL_AT": repr(float(at_seconds)),
+        "CAMREG_STILL_DURATION": repr(float(known_duration)) if known_duration else "",
+    }
+    try:
+        answer, jpeg = _run(source, size, job, deadline_seconds, argv)
+        refused = answer.get("still_error") if isinstance(answer, dict) else None
+        if refused:
+            raise frames.StillError(
+                str(refused["code"]), str(refused["message"]), refused.get("field")
+            )
+        width, height = int(answer["width"]), int(answer["height"])
+        if not jpeg:
+            raise ReaderFailed("the media reader answered a still without its image")
+    except (ReaderFailed, KeyError, TypeError, ValueError) as failure:
+        _log(failure)
+        raise frames.StillError(
+            "unreadable", "This video could not be decoded at that time."
+        ) from failure
+    return jpeg, width, height
+
+
+def _run(source, size: int, job: dict, deadline_seconds: float, argv) -> tuple:
+    """Run one job in a child: (its answer, a JPEG or b""), or ReaderFailed saying why."""
     command = list(argv or COMMAND)
     with tempfile.TemporaryFile() as stderr:
         try:
@@ -76,12 +126,12 @@ def read(source, size: int, *, deadline_seconds: float = DEADLINE_SECONDS, argv=
                 stdout=subprocess.PIPE,
                 stderr=stderr,
                 cwd=ROOT,
-                env=_child_env(size),
+                env={**_child_env(size), **job},
                 close_fds=True,
                 start_new_session=True,
             )
         except OSError as error:
-            return _failed(f"the media reader could not start: {error}")
+            raise ReaderFailed(f"the media reader could not start: {error}") from error
         expired = threading.Event()
 
         def expire():
@@ -92,10 +142,10 @@ def read(source, size: int, *, deadline_seconds: float = DEADLINE_SECONDS, argv=
         timer.daemon = True
         timer.start()
         try:
-            facts, jpeg = _serve(child, source, size)
+            answer, jpeg = _serve(child, source, size)
             _close_pipes(child)
             code = child.wait()  # still under the deadline
-        except (ReaderFailed, OSError, ValueError, KeyError, TypeError) as error:
+        except (ReaderFailed, OSError, ValueError) as error:
             child.kill()
             _close_pipes(child)
             child.wait()
@@ -103,12 +153,12 @@ def read(source, size: int, *, deadline_seconds: float = DEADLINE_SECONDS, argv=
                 reason = f"the media reader took longer than {deadline_seconds:g} s"
             else:
                 reason = _why(child, error)
-            return _failed(reason, _tail(stderr))
+            raise ReaderFailed(reason, _tail(stderr)) from error
         finally:
             timer.cancel()
         if code != 0:
-            return _failed(f"the media reader stopped with exit code {code}", _tail(stderr))
-    return facts, jpeg
+            raise ReaderFailed(f"the media reader stopped with exit code {code}", _tail(stderr))
+    return answer, jpeg
 
 
 def _child_env(size: int) -> dict:
@@ -120,8 +170,8 @@ def _child_env(size: int) -> dict:
     }
 
 
-def _serve(child, source, size: int):
-    """Answer the child's reads until it sends its result."""
+def _serve(child, source, size: int) -> tuple:
+    """Answer the child's reads until it sends its result: (its JSON answer, a JPEG)."""
     inbox, outbox = child.stdout, child.stdin
     while True:
         kind = inbox.read(1)
@@ -135,12 +185,11 @@ def _serve(child, source, size: int):
             outbox.write(_LENGTH.pack(len(data)) + data)
             outbox.flush()
         elif kind == b"D":
-            facts_length, jpeg_length = _DONE.unpack(_exactly(inbox, _DONE.size))
-            if facts_length > 1024 * 1024 or jpeg_length > 16 * 1024 * 1024:
+            answer_length, jpeg_length = _DONE.unpack(_exactly(inbox, _DONE.size))
+            if answer_length > MAX_ANSWER or jpeg_length > MAX_JPEG:
                 raise ReaderFailed("the media reader answered more than it may")
-            facts = _facts(json.loads(_exactly(inbox, facts_length)))
-            jpeg = _exactly(inbox, jpeg_length) if jpeg_length else None
-            return facts, jpeg
+            answer = json.loads(_exactly(inbox, answer_length))
+            return answer, _exactly(inbox, jpeg_length)
         elif not kind:
             raise ReaderFailed("the media reader stopped before answering")
         else:
@@ -162,16 +211,19 @@ def _exactly(stream, count: int) -> bytes:
 def _facts(data) -> media.MediaFacts:
     if not isinstance(data, dict) or not isinstance(data.get("facts", {}), dict):
         raise ReaderFailed("the media reader answered something unexpected")
-    started = data.get("recording_started_at")
-    return media.MediaFacts(
-        readable=bool(data["readable"]),
-        duration_seconds=data.get("duration_seconds"),
-        codec=str(data.get("codec") or "")[:50],
-        width=data.get("width"),
-        height=data.get("height"),
-        recording_started_at=datetime.fromisoformat(started) if started else None,
-        facts=dict(data.get("facts") or {}),
-    )
+    try:
+        started = data.get("recording_started_at")
+        return media.MediaFacts(
+            readable=bool(data["readable"]),
+            duration_seconds=data.get("duration_seconds"),
+            codec=str(data.get("codec") or "")[:50],
+            width=data.get("width"),
+            height=data.get("height"),
+            recording_started_at=datetime.fromisoformat(started) if started else None,
+            facts=dict(data.get("facts") or {}),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise ReaderFailed("the media reader answered something unexpected") from error
 
 
 def _why(child, error: Exception) -> str:
@@ -195,9 +247,9 @@ def _close_pipes(child) -> None:
             pass  # the child is gone: a broken pipe on close says nothing more
 
 
-def _failed(reason: str, stderr: str = ""):
-    logger.warning("Media facts not read: %s%s", reason, f"; it said: {stderr}" if stderr else "")
-    return media.MediaFacts(facts={"error": reason[:300]}), None
+def _log(failure: Exception) -> None:
+    said = getattr(failure, "stderr", "")
+    logger.warning("Media not read: %s%s", failure, f"; it said: {said}" if said else "")
 
 
 # The child --------------------------------------------------------------------------------
@@ -256,19 +308,39 @@ def _channel():
     return inbox, outbox
 
 
+def _facts_job(source) -> tuple[dict, bytes]:
+    facts = media.probe(source)
+    jpeg = media.poster_jpeg(source, facts) or b""
+    answer = asdict(facts)
+    if facts.recording_started_at is not None:
+        answer["recording_started_at"] = facts.recording_started_at.isoformat()
+    return answer, jpeg
+
+
+def _still_job(source) -> tuple[dict, bytes]:
+    at = float(os.environ["CAMREG_STILL_AT"])
+    duration = float(os.environ["CAMREG_STILL_DURATION"] or 0) or None
+    try:
+        jpeg, width, height = frames.extract_frame(source, at, known_duration=duration)
+    except frames.StillError as refused:
+        error = {"code": refused.code, "message": refused.message, "field": refused.field}
+        return {"still_error": error}, b""
+    return {"width": width, "height": height}, jpeg
+
+
+JOBS = {"facts": _facts_job, "still": _still_job}
+
+
 def main() -> int:
     import av  # noqa: F401 - loaded before the limits: its libraries are mapped once
 
     inbox, outbox = _channel()
     _limit()
+    job = JOBS[os.environ["CAMREG_MEDIA_JOB"]]
     size = int(os.environ["CAMREG_MEDIA_SIZE"])
     source = io.BufferedReader(RemoteFile(inbox, outbox, size), buffer_size=256 * 1024)
-    facts = media.probe(source)
-    jpeg = media.poster_jpeg(source, facts) or b""
-    data = asdict(facts)
-    if facts.recording_started_at is not None:
-        data["recording_started_at"] = facts.recording_started_at.isoformat()
-    encoded = json.dumps(data, default=str).encode()
+    answer, jpeg = job(source)
+    encoded = json.dumps(answer, default=str).encode()
     outbox.write(b"D" + _DONE.pack(len(encoded), len(jpeg)) + encoded + jpeg)
     outbox.flush()
     return 0

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from camreg.evidence.services import media, media_reader
+from camreg.evidence.services import frames, media, media_reader
 from camreg.testing.evidence import make_video
 
 CHILD = [sys.executable, "-c"]
@@ -66,7 +66,7 @@ def test_a_child_that_crashes_leaves_the_worker_standing(caplog):
     )
     assert not facts.readable and jpeg is None
     assert facts.facts["error"].startswith("the media reader was stopped by signal 6")
-    assert "Media facts not read" in caplog.text
+    assert "Media not read" in caplog.text
 
 
 def test_a_child_that_hangs_is_killed_at_the_deadline():
@@ -124,5 +124,35 @@ def test_the_child_holds_no_secret(monkeypatch):
     )
     facts, _jpeg = media_reader.read(io.BytesIO(video), len(video), argv=CHILD + [script])
     env = facts.facts["env"]  # the child's whole environment, sent back as its facts
-    assert set(env) <= {"PATH", "LANG", "LC_CTYPE", "PYTHONDONTWRITEBYTECODE", "CAMREG_MEDIA_SIZE"}
+    allowed = {"PATH", "LANG", "LC_CTYPE", "PYTHONDONTWRITEBYTECODE", "CAMREG_MEDIA_SIZE"}
+    assert set(env) <= allowed | {"CAMREG_MEDIA_JOB"}
     assert env["CAMREG_MEDIA_SIZE"] == str(len(video))
+
+
+# Stills (read_still): the frame a deputy chose, decoded in the child too ---------------------
+
+
+def test_a_still_from_the_child_is_the_frame_the_web_process_would_take():
+    video = make_video(seconds=2, width=320, height=240)
+    jpeg, width, height = media_reader.read_still(
+        io.BytesIO(video), len(video), 1.5, known_duration=2.0
+    )
+    assert (jpeg, width, height) == frames.extract_frame(io.BytesIO(video), 1.5, known_duration=2.0)
+
+
+def test_the_child_explains_a_still_it_cannot_take():
+    video = make_video(seconds=2)
+    with pytest.raises(frames.StillError) as raised:
+        media_reader.read_still(io.BytesIO(video), len(video), 2.5)
+    assert raised.value.code == "beyond_end" and raised.value.field == "at"
+    assert "0:02 long" in raised.value.message
+
+
+def test_a_still_from_a_child_that_crashes_is_unreadable_not_an_error_page(caplog):
+    video = make_video(seconds=1)
+    with pytest.raises(frames.StillError) as raised:
+        media_reader.read_still(
+            io.BytesIO(video), len(video), 0.5, argv=CHILD + ["import os; os.abort()"]
+        )
+    assert raised.value.code == "unreadable"
+    assert "stopped by signal 6" in caplog.text

@@ -257,7 +257,7 @@ def test_a_file_that_crashes_the_media_reader_is_still_received(case, monkeypatc
     assert not evidence_file.is_readable_media and evidence_file.poster_name == ""
     assert evidence_file.media_facts["error"].startswith("the media reader was stopped by signal 6")
     assert kinds(evidence_file) == [CustodyKind.RECEIVED, CustodyKind.HASH_COMPUTED]
-    assert "Media facts not read" in caplog.text
+    assert "Media not read" in caplog.text
 
 
 def test_huge_declared_dimensions_are_refused_quickly(case):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from camreg.evidence.models import CustodyKind, FileKind, LegalBasis, ReleaseStatus, Still
-from camreg.evidence.services import releases, stills
+from camreg.evidence.services import frames, releases, stills
 from camreg.evidence.services.storage import evidence_storage
 from camreg.testing.audit import one_event
 from camreg.testing.evidence import make_evidence_file
@@ -46,8 +46,8 @@ def test_unreadable_times_are_refused_with_a_message(text):
 
 
 def test_frames_at_different_times_differ(video_bytes):
-    early, _w, _h = stills.extract_frame(io.BytesIO(video_bytes), 0.5)
-    late, width, height = stills.extract_frame(io.BytesIO(video_bytes), 1.5)
+    early, _w, _h = frames.extract_frame(io.BytesIO(video_bytes), 0.5)
+    late, width, height = frames.extract_frame(io.BytesIO(video_bytes), 1.5)
     assert (width, height) == (320, 240)
     # make_video: the right three quarters go from black to white over the two seconds.
     early_grey = pixels(early).getpixel((200, 120))[1]
@@ -59,21 +59,21 @@ def test_frames_at_different_times_differ(video_bytes):
 
 def test_a_time_beyond_the_end_is_refused(video_bytes):
     with pytest.raises(stills.StillError) as raised:
-        stills.extract_frame(io.BytesIO(video_bytes), 2.5)
+        frames.extract_frame(io.BytesIO(video_bytes), 2.5)
     assert raised.value.code == "beyond_end"
     assert "0:02 long" in raised.value.message
 
 
 def test_a_file_that_is_not_video_is_refused():
     with pytest.raises(stills.StillError) as raised:
-        stills.extract_frame(io.BytesIO(b"MZ\x90\x00 not a video at all"), 0)
+        frames.extract_frame(io.BytesIO(b"MZ\x90\x00 not a video at all"), 0)
     assert raised.value.code == "unreadable"
 
 
 def test_decoding_work_is_capped(monkeypatch, video_bytes):
-    monkeypatch.setattr(stills, "MAX_DECODED_FRAMES", 3)
+    monkeypatch.setattr(frames, "MAX_DECODED_FRAMES", 3)
     with pytest.raises(stills.StillError) as raised:
-        stills.extract_frame(io.BytesIO(video_bytes), 1.5)
+        frames.extract_frame(io.BytesIO(video_bytes), 1.5)
     assert raised.value.code == "too_much_work"
 
 
