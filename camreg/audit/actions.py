@@ -131,9 +131,7 @@ _ALL: tuple[Action, ...] = (
     Action(
         "settings.confirm_mode_changed", "program", _("Changed how registrations are confirmed")
     ),
-    Action(
-        "settings.limits_updated", "program", _("Changed the canvass limits or deadlines")
-    ),
+    Action("settings.limits_updated", "program", _("Changed the canvass limits or deadlines")),
     Action("terms.draft_created", "program", _("Started a new terms version (draft)")),
     Action("terms.draft_updated", "program", _("Edited the draft terms")),
     Action("terms.draft_discarded", "program", _("Discarded the draft terms")),

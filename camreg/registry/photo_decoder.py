@@ -1,11 +1,11 @@
 """Decodes camera photos in a child process with hard limits (decision 0016).
 
-`camreg.registry.photos` runs this file as a script, `python -I photo_decoder.py LIMITS`,
-with an empty environment. It imports only the standard library and Pillow (never Django,
-the settings or their secrets), so it starts in a few tens of milliseconds. Before it reads
-any photo it limits itself (address space, CPU seconds, no files written, no core dumps) and
-lowers its priority, so a photo that is slow or large to decode costs a bounded amount and
-never takes the CPU from the web workers.
+`camreg.registry.photos` runs it as a module in a child (`camreg.sandbox.command`), with
+an environment of its own. It imports only the standard library, Pillow and camreg.sandbox
+(never Django, the settings or their secrets), so it starts in a few tens of milliseconds.
+Before it reads any photo it limits itself (`camreg.sandbox.limit_self`: address space, CPU
+seconds, no files written, no core dumps, a lower priority), so a photo that is slow or large
+to decode costs a bounded amount and never takes the CPU from the web workers.
 
 Protocol. LIMITS is JSON: {"max_side", "max_pixels", "quality", "memory_bytes",
 "cpu_seconds"}. Standard input holds the photos, each as a 4-byte big-endian length and its
@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import struct
 import sys
+
+from camreg.sandbox import limit_self
 
 FORMATS = ("JPEG", "PNG", "WEBP")  # MPO (a JPEG with extra pictures) opens through JPEG
 # Decode JPEG at a reduced scale, and reduce other images by a whole factor with a box
@@ -84,27 +85,6 @@ def to_jpeg(data: bytes, *, max_side: int, max_pixels: int, quality: int = 85) -
     out = io.BytesIO()
     clean.save(out, format="JPEG", quality=quality, optimize=True)
     return out.getvalue()
-
-
-def limit_self(memory_bytes: int, cpu_seconds: int) -> None:
-    """Hard limits on this process, then a lower priority than the web workers'."""
-    try:
-        import resource
-    except ImportError:  # not a POSIX system: the parent's timeout still applies
-        return
-
-    def lower(kind: int, soft: int, hard: int) -> None:
-        current_hard = resource.getrlimit(kind)[1]
-        if current_hard != resource.RLIM_INFINITY:
-            hard = min(hard, current_hard)
-        resource.setrlimit(kind, (min(soft, hard), hard))
-
-    lower(resource.RLIMIT_AS, memory_bytes, memory_bytes)
-    # SIGXCPU at the soft limit, SIGKILL a second later: both end the process.
-    lower(resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 1)
-    lower(resource.RLIMIT_FSIZE, 0, 0)  # writes no file (standard output is a pipe)
-    lower(resource.RLIMIT_CORE, 0, 0)
-    os.nice(10)
 
 
 def main() -> None:

@@ -18,11 +18,9 @@ import secrets
 import signal
 import struct
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,6 +28,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image
+
+from camreg import sandbox
 
 from . import photo_decoder
 
@@ -43,7 +43,7 @@ QUALITY = 85
 # refuses twice that in Image.open, before decoding.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
-_DECODER = Path(photo_decoder.__file__)
+_COMMAND = tuple(sandbox.command("camreg.registry.photo_decoder"))
 # One decoding child at a time per web process (a threaded worker serves many requests).
 _DECODING = threading.BoundedSemaphore(1)
 # How a child ends when it runs out of CPU time (SIGXCPU) or is killed at the deadline.
@@ -153,11 +153,12 @@ def _decode(
         photos_in.seek(0)
         # Our own interpreter and script; the limits are numbers from settings.
         child = subprocess.Popen(  # noqa: S603  # nosec B603
-            [sys.executable, "-I", str(_DECODER), json.dumps(limits)],
+            [*_COMMAND, json.dumps(limits)],
             stdin=photos_in,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env={},  # nothing of the web process's environment (secrets) reaches it
+            cwd=sandbox.ROOT,
+            env=sandbox.environment(),  # nothing of the web process's (secrets) reaches it
         )
         timed_out = False
         try:

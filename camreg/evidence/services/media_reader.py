@@ -30,19 +30,17 @@ import os
 import struct
 import subprocess  # nosec B404 - our own module, run by our own interpreter, no shell
 import sys
-import tempfile
 import threading
 from dataclasses import asdict
 from datetime import datetime
-from pathlib import Path
+
+from camreg import sandbox
 
 from . import frames, media
 
 logger = logging.getLogger(__name__)
 
-MODULE = "camreg.evidence.services.media_reader"
-COMMAND = (sys.executable, "-m", MODULE)
-ROOT = Path(__file__).resolve().parents[3]  # where `camreg` is importable from
+COMMAND = tuple(sandbox.command("camreg.evidence.services.media_reader"))
 MAX_READ = 1024 * 1024
 MEMORY_LIMIT = 2 * 1024**3  # address space: a poster frame of 8192x8192 needs a fraction
 CPU_SECONDS = int(media.DEADLINE_SECONDS * 2)
@@ -117,57 +115,66 @@ def read_still(
 
 def _run(source, size: int, job: dict, deadline_seconds: float, argv) -> tuple:
     """Run one job in a child: (its answer, a JPEG or b""), or ReaderFailed saying why."""
-    command = list(argv or COMMAND)
-    with tempfile.TemporaryFile() as stderr:
-        try:
-            child = subprocess.Popen(  # noqa: S603 # nosec B603 - fixed argv, no shell
-                command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=stderr,
-                cwd=ROOT,
-                env={**_child_env(size), **job},
-                close_fds=True,
-                start_new_session=True,
-            )
-        except OSError as error:
-            raise ReaderFailed(f"the media reader could not start: {error}") from error
-        expired = threading.Event()
+    try:
+        child = subprocess.Popen(  # noqa: S603 # nosec B603 - fixed argv, no shell
+            list(argv or COMMAND),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            # A pipe, drained as it comes: the child may write no file (RLIMIT_FSIZE 0).
+            stderr=subprocess.PIPE,
+            cwd=sandbox.ROOT,
+            env=sandbox.environment(CAMREG_MEDIA_SIZE=str(size), **job),
+            close_fds=True,
+            start_new_session=True,
+        )
+    except OSError as error:
+        raise ReaderFailed(f"the media reader could not start: {error}") from error
+    said = _Tail(child.stderr)
+    expired = threading.Event()
 
-        def expire():
-            expired.set()
-            child.kill()
+    def expire():
+        expired.set()
+        child.kill()
 
-        timer = threading.Timer(deadline_seconds, expire)
-        timer.daemon = True
-        timer.start()
-        try:
-            answer, jpeg = _serve(child, source, size)
-            _close_pipes(child)
-            code = child.wait()  # still under the deadline
-        except (ReaderFailed, OSError, ValueError) as error:
-            child.kill()
-            _close_pipes(child)
-            child.wait()
-            if expired.is_set():
-                reason = f"the media reader took longer than {deadline_seconds:g} s"
-            else:
-                reason = _why(child, error)
-            raise ReaderFailed(reason, _tail(stderr)) from error
-        finally:
-            timer.cancel()
-        if code != 0:
-            raise ReaderFailed(f"the media reader stopped with exit code {code}", _tail(stderr))
+    timer = threading.Timer(deadline_seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        answer, jpeg = _serve(child, source, size)
+        _close_pipes(child)
+        code = child.wait()  # still under the deadline
+    except (ReaderFailed, OSError, ValueError) as error:
+        child.kill()
+        _close_pipes(child)
+        child.wait()
+        if expired.is_set():
+            reason = f"the media reader took longer than {deadline_seconds:g} s"
+        else:
+            reason = _why(child, error)
+        raise ReaderFailed(reason, said.text()) from error
+    finally:
+        timer.cancel()
+    if code != 0:
+        raise ReaderFailed(f"the media reader stopped with exit code {code}", said.text())
     return answer, jpeg
 
 
-def _child_env(size: int) -> dict:
-    return {
-        "PATH": "/usr/bin:/bin",
-        "LANG": "C.UTF-8",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "CAMREG_MEDIA_SIZE": str(size),
-    }
+class _Tail(threading.Thread):
+    """Reads a child's standard error until it closes, keeping the last STDERR_KEPT bytes."""
+
+    def __init__(self, pipe):
+        super().__init__(daemon=True)
+        self._pipe, self._kept = pipe, b""
+        self.start()
+
+    def run(self) -> None:
+        with self._pipe:
+            while chunk := self._pipe.read1(65536):
+                self._kept = (self._kept + chunk)[-STDERR_KEPT:]
+
+    def text(self) -> str:
+        self.join(timeout=2)
+        return self._kept.decode("utf-8", "replace").strip()
 
 
 def _serve(child, source, size: int) -> tuple:
@@ -233,12 +240,6 @@ def _why(child, error: Exception) -> str:
     return f"the media reader failed: {error}"
 
 
-def _tail(stderr) -> str:
-    stderr.seek(0, os.SEEK_END)
-    stderr.seek(max(stderr.tell() - STDERR_KEPT, 0))
-    return stderr.read().decode("utf-8", "replace").strip()
-
-
 def _close_pipes(child) -> None:
     for pipe in (child.stdin, child.stdout):
         try:
@@ -288,14 +289,6 @@ class RemoteFile(io.RawIOBase):
         return len(data)
 
 
-def _limit() -> None:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
 def _channel():
     """The parent's channel (the original standard input and output), with the standard
     output itself pointed at standard error: nothing FFmpeg or Python prints can garble it."""
@@ -335,7 +328,7 @@ def main() -> int:
     import av  # noqa: F401 - loaded before the limits: its libraries are mapped once
 
     inbox, outbox = _channel()
-    _limit()
+    sandbox.limit_self(MEMORY_LIMIT, CPU_SECONDS)
     job = JOBS[os.environ["CAMREG_MEDIA_JOB"]]
     size = int(os.environ["CAMREG_MEDIA_SIZE"])
     source = io.BufferedReader(RemoteFile(inbox, outbox, size), buffer_size=256 * 1024)

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -22,6 +21,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image, ImageFile
 
+from camreg import sandbox
 from camreg.registry import photo_decoder, photos
 from camreg.registry.forms import MAX_CAMERAS_PER_SITE, MAX_SITES
 from camreg.registry.models import Camera, Coverage, Registrant
@@ -184,8 +184,8 @@ def _fake_decoder(tmp_path, monkeypatch, body: str) -> None:
         textwrap.dedent(
             f"""
             import os, sys, time
-            sys.path.insert(0, {str(Path(photo_decoder.__file__).parent)!r})
-            import photo_decoder as real
+            sys.path.insert(0, {str(sandbox.ROOT)!r})
+            from camreg.registry import photo_decoder as real
             to_jpeg = real.to_jpeg
             def fake(data, **limits):
             {textwrap.indent(textwrap.dedent(body), "    ")}
@@ -195,7 +195,7 @@ def _fake_decoder(tmp_path, monkeypatch, body: str) -> None:
             """
         )
     )
-    monkeypatch.setattr(photos, "_DECODER", script)
+    monkeypatch.setattr(photos, "_COMMAND", (sys.executable, "-I", str(script)))
 
 
 def test_a_crash_costs_only_the_photo_it_happened_on(tmp_path, monkeypatch):
@@ -245,9 +245,9 @@ def _run_limited(body: str) -> subprocess.CompletedProcess:
     """Run `body` in a child that has applied the decoder's own limits to itself."""
     code = f"""
 import sys
-sys.path.insert(0, {str(Path(photo_decoder.__file__).parent)!r})
-import photo_decoder
-photo_decoder.limit_self(256 * 1024 * 1024, 1)
+sys.path.insert(0, {str(sandbox.ROOT)!r})
+from camreg.sandbox import limit_self
+limit_self(256 * 1024 * 1024, 1)
 {textwrap.dedent(body)}
 """
     return subprocess.run(  # noqa: S603
