@@ -4,7 +4,7 @@ import re
 from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +77,30 @@ class Agency(models.Model):
     contact_phone = models.CharField(max_length=40)
     website = models.URLField(blank=True)
     address = models.TextField(blank=True)
+    # A real address in the jurisdiction, shown to residents as an example on the
+    # registration form's address fields (each one left empty shows no example there).
+    address_example_street = models.CharField(
+        "example street address",
+        max_length=100,
+        blank=True,
+        help_text=(
+            "House number and street of a real address in the jurisdiction, shown to residents "
+            "as an example on the registration form, for example 1701 Ming Ave."
+        ),
+    )
+    address_example_city = models.CharField(
+        "example city or community",
+        max_length=100,
+        blank=True,
+        help_text="Its city or community, for example Bakersfield.",
+    )
+    address_example_postcode = models.CharField(
+        "example ZIP code",
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a 5-digit ZIP code.")],
+        help_text="Its ZIP code, for example 93304.",
+    )
     time_zone = models.CharField(max_length=64, choices=_time_zone_choices)
     # GeoJSON geometry (Polygon or MultiPolygon) in WGS84 longitude/latitude.
     boundary = models.JSONField()

@@ -25,6 +25,10 @@ KERN_COUNTY = {
     "contact_phone": "(661) 861-3110",
     "website": "https://www.kernsheriff.org/",
     "address": "1350 Norris Road, Bakersfield, CA 93308",
+    # An address the demo's address points hold.
+    "address_example_street": "1701 Ming Ave",
+    "address_example_city": "Bakersfield",
+    "address_example_postcode": "93304",
     "time_zone": "America/Los_Angeles",
     "jurisdiction_name": "Kern County",
     "states": "CA",

@@ -1,5 +1,6 @@
 """The addresses the README offers for registering in the demo are found there, inside the
-demo agency's area, and the registration form's own example is one of them."""
+demo agency's area, and the demo agency's example address (on the registration form) is one of
+them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from camreg.demo.address_points import load_demo_address_points
 from camreg.registry import services
-from camreg.registry.forms.parts import EXAMPLE_CITY, EXAMPLE_POSTCODE, EXAMPLE_STREET
+from camreg.demo.agency import KERN_COUNTY
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 LINE = re.compile(r"^- (?P<street>[^,]+), (?P<city>[^,]+), CA (?P<postcode>\d{5})$")
@@ -33,5 +34,10 @@ def test_each_readme_address_is_found_in_the_demo(address):
 
 
 def test_the_forms_example_is_a_readme_address():
-    expected = {"street": EXAMPLE_STREET, "city": EXAMPLE_CITY, "postcode": EXAMPLE_POSTCODE}
+    """The demo agency's example address (its profile's, shown on the form) is one of them."""
+    expected = {
+        "street": KERN_COUNTY["address_example_street"],
+        "city": KERN_COUNTY["address_example_city"],
+        "postcode": KERN_COUNTY["address_example_postcode"],
+    }
     assert expected in _readme_addresses()

@@ -8,6 +8,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from camreg.agency import services as agency_services
 from camreg.web.forms import UswdsFormMixin
 
 from .. import photos, units
@@ -122,10 +123,27 @@ class ContactForm(UswdsFormMixin, forms.Form):
         return data
 
 
-# An address that works in the demo (its address points) and reads like one here.
-EXAMPLE_STREET = "1701 Ming Ave"
-EXAMPLE_CITY = "Bakersfield"
-EXAMPLE_POSTCODE = "93304"
+def _address_examples(form: forms.Form) -> None:
+    """The address fields' help: the agency's example address (its profile's), field by
+    field; a field without an example says what it wants without one."""
+    agency = agency_services.current_or_none()
+    street = agency.address_example_street if agency else ""
+    city = agency.address_example_city if agency else ""
+    postcode = agency.address_example_postcode if agency else ""
+    fields = form.fields
+    fields["street"].help_text = (
+        format_lazy(_("House number and street, for example {example}."), example=street)
+        if street
+        else _("House number and street.")
+    )
+    fields["city"].help_text = (
+        format_lazy(_("For example {example}."), example=city) if city else ""
+    )
+    fields["postcode"].error_messages["invalid"] = (
+        format_lazy(_("Enter a 5-digit ZIP code, for example {example}."), example=postcode)
+        if postcode
+        else _("Enter the 5-digit ZIP code.")
+    )
 
 
 class SiteForm(UswdsFormMixin, forms.Form):
@@ -140,28 +158,19 @@ class SiteForm(UswdsFormMixin, forms.Form):
     street = forms.CharField(
         label=_("Street address"),
         max_length=200,
-        help_text=format_lazy(
-            _("House number and street, for example {example}."), example=EXAMPLE_STREET
-        ),
         error_messages=_required(_("Enter the street address: house number and street.")),
     )
     unit = forms.CharField(label=_("Apartment, suite or unit"), max_length=50, required=False)
     city = forms.CharField(
         label=_("City or community"),
         max_length=100,
-        help_text=format_lazy(_("For example {example}."), example=EXAMPLE_CITY),
         error_messages=_required(_("Enter the city or community.")),
     )
     postcode = forms.RegexField(
         label=_("ZIP code"),
         regex=r"^\d{5}(-\d{4})?$",
         max_length=10,
-        error_messages={
-            "invalid": format_lazy(
-                _("Enter a 5-digit ZIP code, for example {example}."), example=EXAMPLE_POSTCODE
-            ),
-            "required": _("Enter the 5-digit ZIP code."),
-        },
+        error_messages={"required": _("Enter the 5-digit ZIP code.")},
     )
     # The address point chosen among "Did you mean ...?" suggestions (their radio buttons).
     suggestion = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -190,6 +199,7 @@ class SiteForm(UswdsFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _address_examples(self)
         self.fields["street"].widget.attrs.update(autocomplete="address-line1")
         self.fields["unit"].widget.attrs.update(autocomplete="address-line2")
         self.fields["city"].widget.attrs.update(autocomplete="address-level2")

@@ -9,9 +9,11 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from camreg import caching
+from camreg.agency import services as agency_services
+from camreg.agency.models import Agency
 from camreg.geo.geocoders import AddressQuery
 from camreg.registry import services
-from camreg.registry.forms.parts import EXAMPLE_CITY, EXAMPLE_POSTCODE, EXAMPLE_STREET
 from camreg.registry.models import Registrant, Site
 from camreg.testing.registrants import registration_post
 
@@ -29,10 +31,43 @@ def _site(street, city="Bakersfield", postcode="93304"):
 
 
 def test_the_forms_example_address_is_found_in_the_demo(client, demo_points):
+    agency = agency_services.current()
+    street = agency.address_example_street
     page = client.get(URL).content.decode()
-    assert f"for example {EXAMPLE_STREET}." in page
-    located = services.locate_site(_site(EXAMPLE_STREET, EXAMPLE_CITY, EXAMPLE_POSTCODE))
-    assert located.address["street"] == EXAMPLE_STREET
+    assert f"for example {street}." in page
+    assert f"For example {agency.address_example_city}." in page
+    located = services.locate_site(
+        _site(street, agency.address_example_city, agency.address_example_postcode)
+    )
+    assert located.address["street"] == street
+
+
+def test_the_example_address_is_the_agencys_own(client, db):
+    agency = agency_services.current()
+    Agency.objects.filter(pk=agency.pk).update(
+        address_example_street="2326 Tulare St",
+        address_example_city="Fresno",
+        address_example_postcode="93721",
+    )
+    caching.forget(agency_services.CACHE_KEY)
+    page = client.get(URL).content.decode()
+    assert "for example 2326 Tulare St." in page and "For example Fresno." in page
+    assert "1701 Ming Ave" not in page and "For example Bakersfield" not in page
+    spanish = client.get(URL, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "por ejemplo 2326 Tulare St." in spanish
+
+
+def test_without_an_example_the_fields_say_what_they_want(client, db):
+    agency = agency_services.current()
+    Agency.objects.filter(pk=agency.pk).update(
+        address_example_street="", address_example_city="", address_example_postcode=""
+    )
+    caching.forget(agency_services.CACHE_KEY)
+    page = client.get(URL).content.decode()
+    assert "House number and street." in page
+    assert "for example" not in page.lower().split("street address", 1)[1].split("zip", 1)[0]
+    spanish = client.get(URL, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Número de casa y calle." in spanish
 
 
 @pytest.mark.parametrize(

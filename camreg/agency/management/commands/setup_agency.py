@@ -21,6 +21,9 @@ OPTIONS = {
     "contact_phone": "contact_phone",
     "website": "website",
     "address": "address",
+    "address_example_street": "address_example_street",
+    "address_example_city": "address_example_city",
+    "address_example_postcode": "address_example_postcode",
     "time_zone": "time_zone",
     "jurisdiction_name": "jurisdiction_name",
     "state": "states",
@@ -51,6 +54,15 @@ class Command(BaseCommand):
         parser.add_argument("--contact-phone", help="Where residents call: (661) 555-0100.")
         parser.add_argument("--website", help="The agency's website (optional).")
         parser.add_argument("--address", help="The agency's postal address (optional).")
+        parser.add_argument(
+            "--address-example-street",
+            help="A real street address in the jurisdiction, shown to residents as an example "
+            "on the registration form (optional): 1701 Ming Ave.",
+        )
+        parser.add_argument(
+            "--address-example-city", help="Its city or community (optional): Bakersfield."
+        )
+        parser.add_argument("--address-example-postcode", help="Its ZIP code (optional): 93304.")
         parser.add_argument("--time-zone", help="Where times are shown: America/Los_Angeles.")
         parser.add_argument(
             "--jurisdiction-name", help="The area the boundary covers, as people name it."

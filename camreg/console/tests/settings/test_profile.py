@@ -82,6 +82,32 @@ def test_spanish_name_and_states_are_part_of_the_profile(coordinator, client):
     assert "Sheriff del Condado de Kern" in client.get("/").content.decode()
 
 
+def test_the_example_address_is_part_of_the_profile(coordinator, client):
+    response = coordinator.post(
+        URL,
+        profile_post(
+            address_example_street="300 Truxtun Ave",
+            address_example_city="Bakersfield",
+            address_example_postcode="93301",
+        ),
+    )
+    assert response.status_code == 302
+    assert one_event("settings.agency_updated").details["changed"] == [
+        "address_example_street",
+        "address_example_postcode",
+    ]
+    form = client.get(reverse("registry:register")).content.decode()
+    assert "for example 300 Truxtun Ave." in form
+
+
+def test_an_example_zip_code_must_be_one(coordinator):
+    response = coordinator.post(URL, profile_post(address_example_postcode="9330"))
+    assert response.status_code == 400
+    assert "Example ZIP code: Enter a 5-digit ZIP code." in response.content.decode()
+    assert services.current().address_example_postcode == "93304"
+    assert not events("settings.agency_updated")
+
+
 def test_unknown_states_are_refused(coordinator):
     response = coordinator.post(URL, profile_post(states="XX"))
     assert response.status_code == 400
