@@ -214,6 +214,15 @@ class Agency(models.Model):
             return ()
 
     @property
+    def example_address(self) -> str:
+        """The example address on one line ("1701 Ming Ave, Bakersfield, CA 93304"), or ""
+        when the profile lacks a part of it."""
+        parts = (self.address_example_street, self.address_example_city)
+        if not all(parts) or not self.address_example_postcode or not self.state_codes:
+            return ""
+        return f"{parts[0]}, {parts[1]}, {self.state_codes[0]} {self.address_example_postcode}"
+
+    @property
     def local_name(self) -> str:
         """The name in the language now active (pages and emails render in the reader's)."""
         return self.name_in(get_language() or "en")

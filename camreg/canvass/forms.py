@@ -126,8 +126,6 @@ class CaseForm(UswdsFormMixin, forms.Form):
         label="Address",
         max_length=300,
         required=False,
-        help_text="Street address, city and ZIP code, for example 1200 Truxtun Ave, "
-        "Bakersfield, CA 93301.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     latitude = forms.FloatField(
@@ -191,6 +189,10 @@ class CaseForm(UswdsFormMixin, forms.Form):
         self, *args, limits: CanvassLimits, time_zone: str, may_override=False, case=None, **kw
     ):
         super().__init__(*args, **kw)
+        example = agency_services.current().example_address
+        self.fields["address"].help_text = "Street address, city and ZIP code" + (
+            f", for example {example}." if example else "."
+        )
         # With `case`: another search of that case, whose number, incident type and purpose
         # statement it takes; only the place and the times are asked.
         self.case = case

@@ -53,6 +53,8 @@ def test_the_form_shows_the_example_and_the_purpose_statement(deputy):
     assert "KC2026-001234" in page
     assert PURPOSE_STATEMENT in page
     assert 'name="polygon"' in page and 'name="route"' in page
+    # The agency's example address (its profile's), on one line with its state.
+    assert "for example 1701 Ming Ave, Bakersfield, CA 93304." in page
 
 
 def test_a_case_from_an_address(deputy, address_points):

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from camreg.demo.address_points import load_demo_address_points
-from camreg.registry import services
 from camreg.demo.agency import KERN_COUNTY
+from camreg.registry import services
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 LINE = re.compile(r"^- (?P<street>[^,]+), (?P<city>[^,]+), CA (?P<postcode>\d{5})$")
