@@ -20,13 +20,16 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from camreg.accounts.roles import Permission, check
 from camreg.audit import services as audit
+from camreg.canvass.models import Case
 
 from ..models import CustodyKind, EvidenceFile, FileStatus, RetentionCategory
 from . import custody
@@ -37,6 +40,8 @@ MIN_DAYS = 1
 MAX_DAYS = 100 * 366  # a century, whatever the leap years
 NAME_MAX = RetentionCategory._meta.get_field("name").max_length
 DESCRIPTION_MAX = 1000
+ENDING_DAYS = 30  # how far ahead the retention page looks for files about to be deleted
+ENDING_FILES_MAX = 5000
 LINE_BREAKS = "\r\n\t"
 
 
@@ -67,6 +72,43 @@ def listing() -> list[CategoryRow]:
         for category in RetentionCategory.objects.annotate(kept=kept).order_by(
             "retention_days", "name"
         )
+    ]
+
+
+@dataclass(frozen=True)
+class EndingCase:
+    """A case with files whose retention ends soon: counts, dates and categories only (no
+    file names, nothing personal), so that a custodian can look before the purge."""
+
+    case: Case
+    files: int
+    first_end: datetime
+    categories: tuple[str, ...]
+
+
+def ending_soon(*, days: int = ENDING_DAYS, now: datetime | None = None) -> list[EndingCase]:
+    """Cases whose files (Ready, not deleted) reach the end of their retention within `days`,
+    the soonest first (files already past it are included: the next purge deletes them)."""
+    now = now or timezone.now()
+    rows = (
+        EvidenceFile.objects.filter(
+            status=FileStatus.READY, retain_until__lt=now + timedelta(days=days)
+        )
+        .order_by("retain_until", "pk")
+        .values_list("case_id", "retain_until", "retention_category__name")[:ENDING_FILES_MAX]
+    )
+    grouped: dict[int, list] = {}
+    for case_id, until, category in rows:
+        grouped.setdefault(case_id, []).append((until, category or ""))
+    cases = Case.objects.in_bulk(list(grouped))
+    return [
+        EndingCase(
+            cases[case_id],
+            len(files),
+            files[0][0],
+            tuple(sorted({name for _until, name in files if name})),
+        )
+        for case_id, files in grouped.items()
     ]
 
 

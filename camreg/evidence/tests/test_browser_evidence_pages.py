@@ -4,9 +4,12 @@ with its evidence. axe-core finds nothing; no sideways scroll; no CSP violation.
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
-from camreg.evidence.models import RetentionCategory
+import pytest
+from django.utils import timezone
+
+from camreg.evidence.models import EvidenceFile, RetentionCategory
 from camreg.evidence.services import processing
 from camreg.testing.browser import check_page
 from camreg.testing.evidence import make_case, make_uploaded_file, make_video
@@ -76,6 +79,9 @@ def test_the_evidence_pages(new_page, deputy, files, viewport):
 def test_the_retention_pages_by_keyboard(new_page, staff_client, files, viewport):
     # A transactional test starts without the categories the migration made.
     RetentionCategory.objects.get_or_create(name="Misdemeanor", defaults={"retention_days": 730})
+    # One case's file reaches the end of its retention in five days: listed below.
+    soon = timezone.now() + timedelta(days=5)
+    EvidenceFile.objects.filter(pk=files[0].pk).update(retain_until=soon)
     custodian = staff_client("evidence_custodian", full_name="Casey Custodian")
     page = new_page(viewport)
     sign_in_browser(page, custodian)
@@ -83,6 +89,8 @@ def test_the_retention_pages_by_keyboard(new_page, staff_client, files, viewport
     page.goto("/console/evidence/")
     page.get_by_role("link", name="Retention periods").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Retention periods"
+    ending = page.get_by_role("region", name="Cases with files whose retention ends soon")
+    assert files[0].case.case_number in ending.inner_text()
     check_page(page, "retention periods", viewport)
 
     link = page.get_by_role("link", name="Change “Misdemeanor”")

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from camreg.evidence import tasks
 from camreg.evidence.models import (
     CustodyKind,
+    EvidenceFile,
     FileStatus,
     Release,
     ReleaseKind,
@@ -492,3 +493,28 @@ def test_whatever_a_name_and_period_the_page_answers_and_keeps_the_rules(
     assert int(days.replace(",", "").replace(" ", "")) == stored_days
     assert retention_categories.MIN_DAYS <= stored_days <= retention_categories.MAX_DAYS
     assert not is_default
+
+
+def test_the_page_lists_the_cases_whose_retention_ends_soon(evidence_file, custodian_client):
+    from django.utils import timezone
+
+    url = reverse("evidence:retention-categories")
+    custody_url = reverse("evidence:case-custody", kwargs={"case_id": evidence_file.case_id})
+    files = EvidenceFile.objects.filter(pk=evidence_file.pk)
+    # (The staff session lives hours, not years: the file's date moves instead of the clock.)
+    files.update(retain_until=timezone.now() + timedelta(days=31))
+    page = custodian_client.get(url).content.decode()
+    assert "No file's retention ends in the next 30 days." in page
+    assert custody_url not in page
+    ends = timezone.now() + timedelta(days=10)
+    files.update(retain_until=ends)
+    (row,) = retention_categories.ending_soon()
+    assert (row.case, row.files, row.first_end) == (evidence_file.case, 1, ends)
+    assert row.categories == (DEFAULT,)
+    page = custodian_client.get(url).content.decode()
+    assert custody_url in page and ends.strftime("%Y-%m-%d") in page
+    assert evidence_file.original_name not in page  # counts and dates only
+    # Once purged, it is gone from the list.
+    with time_machine.travel(ends + timedelta(days=1)):
+        assert retention.purge_expired() == 1
+        assert retention_categories.ending_soon() == []

@@ -148,7 +148,11 @@ def category_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "evidence/retention/categories.html",
-        {"rows": categories.listing(), "max_days": categories.MAX_DAYS},
+        {
+            "rows": categories.listing(),
+            "ending": categories.ending_soon(),
+            "ending_days": categories.ENDING_DAYS,
+        },
     )
 
 
