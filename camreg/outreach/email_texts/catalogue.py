@@ -32,6 +32,16 @@ def _sample_link(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def _sample_place() -> tuple[str, str]:
+    """A registered place and a phone number for previews, from the agency's own example
+    address and area code (not another county's)."""
+    agency = agency_services.current()
+    address = agency.example_address or f"123 Main St, {agency.jurisdiction_name}"
+    digits = "".join(c for c in agency.contact_phone if c.isdigit())[-10:]
+    area = digits[:3] if len(digits) == 10 else "555"
+    return address, f"({area}) 555-0134"
+
+
 @dataclass(frozen=True)
 class EmailKind:
     key: str
@@ -60,10 +70,7 @@ class EmailKind:
         elif self.key == "registration_confirmed":
             values.update(
                 manage_url=settings.SITE_URL + reverse("registry:manage-request"),
-                sites=[
-                    {"address_line": "1200 Truxtun Ave, Bakersfield, CA 93301"},
-                    {"address_line": "2400 Ming Ave, Bakersfield, CA 93304"},
-                ],
+                sites=[{"address_line": _sample_place()[0]}],
                 camera_count=3,
             )
         elif self.key == "registration_rejected":
@@ -74,19 +81,11 @@ class EmailKind:
                 manage_url=settings.SITE_URL + reverse("registry:manage-request"),
             )
             if self.key in ("annual_confirmation", "confirmation_reminder"):
+                address, phone = _sample_place()
                 values.update(
                     email="ana.ruiz@example.com",
-                    phone="(661) 555-0134",
-                    sites=[
-                        {
-                            "address_line": "1200 Truxtun Ave, Bakersfield, CA 93301",
-                            "camera_labels": "Front door, Driveway",
-                        },
-                        {
-                            "address_line": "2400 Ming Ave, Bakersfield, CA 93304",
-                            "camera_labels": "Parking lot",
-                        },
-                    ],
+                    phone=phone,
+                    sites=[{"address_line": address, "camera_labels": "Front door, Driveway"}],
                     camera_count=3,
                     respond_by="April 15, 2026",
                 )

@@ -123,7 +123,8 @@ def test_preview_renders_sample_data_without_saving(coordinator):
     body = _unescape(response.content.decode())
     assert "Preview of the text above (not saved)" in body
     assert "Confirmado: Camera Registry Program" in body
-    assert "- 1200 Truxtun Ave, Bakersfield, CA 93301" in body
+    # The sample place is the agency's own example address.
+    assert "- 1701 Ming Ave, Bakersfield, CA 93304" in body
     assert "3 cámaras." in body
     assert "En caso de emergencia, llame al 911." in body  # the Spanish footer
     assert not EmailText.objects.exists()
