@@ -42,6 +42,14 @@ class RetentionError(Exception):
         self.message = message
 
 
+def required_reason(reason: str) -> str:
+    """The reason a retention change needs, trimmed; RetentionError when there is none."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RetentionError("Enter the reason for the change.")
+    return reason
+
+
 def retain_until(evidence_file: EvidenceFile, category: RetentionCategory):
     return evidence_file.created_at + timedelta(days=category.retention_days)
 
@@ -56,9 +64,7 @@ def change_category(
 ) -> EvidenceFile:
     """An evidence custodian moves a file to another retention category, with a reason."""
     check(actor, Permission.EVIDENCE)
-    reason = (reason or "").strip()
-    if not reason:
-        raise RetentionError("Enter the reason for the change.")
+    reason = required_reason(reason)
     with transaction.atomic():
         locked = EvidenceFile.objects.select_for_update().get(pk=evidence_file.pk)
         if locked.status == FileStatus.PURGED:

@@ -34,7 +34,7 @@ from camreg.canvass.models import Case
 from ..models import CustodyKind, EvidenceFile, FileStatus, RetentionCategory
 from . import custody
 from .reading import REASON_MAX
-from .retention import RetentionError, retain_until
+from .retention import RetentionError, required_reason, retain_until
 
 MIN_DAYS = 1
 MAX_DAYS = 100 * 366  # a century, whatever the leap years
@@ -136,9 +136,7 @@ def _printable(text: str, what: str, *, lines: bool = False) -> str:
 
 
 def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise RetentionError("Enter the reason for the change.")
+    reason = required_reason(reason)
     if len(reason) > REASON_MAX:
         raise RetentionError(f"The reason is longer than {REASON_MAX} characters.")
     return _printable(reason, "reason", lines=True)
